@@ -1,0 +1,183 @@
+"""Django settings for Palermo.
+
+Everything comes from the environment, with safe defaults for local use. With
+``PALERMO_ENV=production`` Palermo refuses to start without a secret key and encryption keys.
+
+Environment variables:
+  PALERMO_ENV              ``development`` (default), ``test`` or ``production``
+  PALERMO_DATA_DIR         folder for the SQLite database and local key files
+                           (default ``~/.local/share/palermo``: outside the source tree)
+  DATABASE_URL             e.g. ``postgres://user@127.0.0.1:5432/palermo``; SQLite when unset
+  DJANGO_SECRET_KEY        Django's secret key (required in production)
+  PALERMO_ENCRYPTION_KEYS  comma-separated Fernet keys, newest first (required in production)
+  PALERMO_KEY_FILE         a file holding those keys, one per line (alternative to the above)
+  PALERMO_BLIND_INDEX_KEY  key for the keyed blind index (required in production)
+  PALERMO_ALLOWED_HOSTS    comma-separated host names
+  PALERMO_SESSION_IDLE_SECONDS  idle time before a web session expires (default 1800)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+ENV = os.environ.get("PALERMO_ENV", "development")
+if ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"PALERMO_ENV must be development, test or production, not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+DATA_DIR = Path(os.environ.get("PALERMO_DATA_DIR", Path.home() / ".local" / "share" / "palermo"))
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when PALERMO_ENV=production")
+    SECRET_KEY = "palermo-insecure-development-key-not-for-production"
+
+if PRODUCTION and not (os.environ.get("PALERMO_ENCRYPTION_KEYS") or os.environ.get("PALERMO_KEY_FILE")):
+    raise ImproperlyConfigured(
+        "PALERMO_ENCRYPTION_KEYS or PALERMO_KEY_FILE must be set when PALERMO_ENV=production"
+    )
+if PRODUCTION and not os.environ.get("PALERMO_BLIND_INDEX_KEY"):
+    raise ImproperlyConfigured("PALERMO_BLIND_INDEX_KEY must be set when PALERMO_ENV=production")
+
+DEBUG = ENV == "development" and os.environ.get("PALERMO_DEBUG", "1") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("PALERMO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+if ENV == "test":
+    ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "palermo.core",
+    "palermo.accounts",
+    "palermo.law",
+    "palermo.people",
+    "palermo.nrm",
+    "palermo.linkage",
+    "palermo.web",
+    "palermo.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "palermo.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "palermo.urls"
+WSGI_APPLICATION = "palermo.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("PALERMO_SQLITE_PATH", str(DATA_DIR / "palermo.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
+                # the "database is locked" upgrade deadlock between two writers.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/sign-in/"
+
+# Sessions expire after inactivity: the cookie is renewed on every request.
+SESSION_COOKIE_AGE = int(os.environ.get("PALERMO_SESSION_IDLE_SECONDS", "1800"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("PALERMO_STATIC_ROOT", DATA_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- Palermo ----------------------------------------------------------------------------
+PALERMO_KEY_FILE = os.environ.get("PALERMO_KEY_FILE", str(DATA_DIR / "keys" / "fernet.keys"))
+PALERMO_BLIND_INDEX_KEY_FILE = str(DATA_DIR / "keys" / "blind-index.key")

@@ -1,0 +1,12 @@
+"""Top-level URLs: the web interface, the JSON API under /api/v1/ and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from palermo.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("palermo.web.urls")),
+]
