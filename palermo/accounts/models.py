@@ -1,5 +1,126 @@
+"""Organisations, users, their memberships (role within an organisation) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from palermo.accounts.roles import ROLE_CHOICES, ROLE_ORG_KINDS
+
+ORG_KIND_CHOICES = [
+    ("police_force", "Police force"),
+    ("border_agency", "Border agency"),
+    ("local_authority", "Local authority"),
+    ("ngo", "Non-governmental organisation"),
+    ("competent_authority", "Competent authority"),
+    ("support_provider", "Support provider"),
+    ("statistics_unit", "Statistics unit"),
+    ("monitor", "Independent monitor"),
+]
+NATION_CHOICES = [
+    ("england", "England"),
+    ("wales", "Wales"),
+    ("scotland", "Scotland"),
+    ("northern_ireland", "Northern Ireland"),
+    ("uk", "United Kingdom (all nations)"),
+]
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Short stable code, e.g. UKHTC, UKBA, SCA, IECA, MET"
+    )
+    kind = models.CharField(max_length=32, choices=ORG_KIND_CHOICES)
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES, default="uk")
+    is_designated_first_responder = models.BooleanField(
+        default=False, help_text="May refer into the NRM (police, UKBA, local authorities, designated NGOs)"
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="Where this organisation is described, e.g. 'seed note §5.2'")
+    disabled_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class User(AbstractUser):
-    pass
+    """A person who signs in. What they may do comes from their memberships."""
+
+    def memberships_active(self):
+        return self.memberships.filter(organisation__disabled_on__isnull=True)
+
+    def roles(self) -> set[str]:
+        if not self.is_active:
+            return set()
+        cached = getattr(self, "_palermo_roles", None)
+        if cached is None:
+            cached = set(self.memberships_active().values_list("role", flat=True))
+            self._palermo_roles = cached
+        return cached
+
+    def organisations_for(self, *roles: str) -> list[int]:
+        """Ids of the organisations in which the user holds any of ``roles``."""
+        if not self.is_active:
+            return []
+        return list(self.memberships_active().filter(role__in=roles).values_list("organisation_id", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles() & set(roles))
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique")]
+
+    def clean(self):
+        allowed = ROLE_ORG_KINDS.get(self.role, set())
+        if self.organisation_id and self.organisation.kind not in allowed:
+            raise ValidationError(
+                {"role": f"A {self.organisation.get_kind_display().lower()} cannot hold the role {self.get_role_display()}"}
+            )
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def issue(cls, user) -> tuple[ApiToken, str]:
+        raw = "plm_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, prefix=raw[:12], key_hash=_token_hash(raw)), raw
+
+    @classmethod
+    def find(cls, raw: str) -> ApiToken | None:
+        return (
+            cls.objects.select_related("user")
+            .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )

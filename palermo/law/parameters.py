@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from palermo.law.schema import Source, check_dates_in_order, describe_validation_error
 
 POLICY_DIR = Path(__file__).resolve().parent / "data" / "policy"
 
@@ -29,27 +31,22 @@ Unit = Literal[
 ]
 
 
+__all__ = [
+    "POLICY_DIR",
+    "DatedValue",
+    "ParameterError",
+    "ParameterFile",
+    "ParameterValue",
+    "Source",
+    "all_parameters",
+    "load_parameter_file",
+    "parameter_at",
+    "parameter_history",
+]
+
+
 class ParameterError(Exception):
     """A parameter file is invalid, or no value is in force on the date asked for."""
-
-
-class Source(BaseModel):
-    """Where a value comes from. ``citation`` is human readable ("seed note §5.1",
-    "Modern Slavery Act 2015 s49"); ``url`` points at the public text where there is one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    citation: str = Field(min_length=3)
-    url: str | None = None
-    verified: bool = True
-    note: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url_is_http(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("https://", "http://")):
-            raise ValueError("url must start with https:// or http://")
-        return v
 
 
 class DatedValue(BaseModel):
@@ -71,10 +68,7 @@ class ParameterFile(BaseModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ParameterFile:
-        dates = [v.from_ for v in self.values]
-        for earlier, later in zip(dates, dates[1:], strict=False):
-            if later <= earlier:
-                raise ValueError(f"values must be in strictly increasing date order: {later} follows {earlier}")
+        check_dates_in_order(self.values)
         return self
 
 
@@ -112,10 +106,7 @@ def load_parameter_file(path: Path, *, root: Path = POLICY_DIR) -> tuple[str, Pa
     try:
         return _id_for(path, root), ParameterFile.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(file)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ParameterError(f"{path}: {problems}") from exc
+        raise ParameterError(f"{path}: {describe_validation_error(exc)}") from exc
 
 
 @cache

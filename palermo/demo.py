@@ -1,0 +1,230 @@
+"""Demo data: the organisations of the seed note, one user per role, and synthetic NRM cases
+in every state, created through the real services (so routing, deadlines and audit are real).
+
+Every name here is synthetic, composed at random from common given and family names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from palermo.accounts import roles as R
+from palermo.accounts.models import Membership, Organisation, User
+from palermo.core.exceptions import PalermoError
+from palermo.nrm import services, workflow
+from palermo.nrm.models import Case
+from palermo.nrm.schemas import DecisionIn, PersonIn, ReferralIn, ReviewIn, WithdrawIn
+
+DEMO_PASSWORD = "palermo-demo-2026"
+
+ORGANISATIONS = [
+    # code, name, kind, nation, designated first responder, source
+    ("UKHTC", "UK Human Trafficking Centre", "competent_authority", "uk", False, "seed note §8; competent authority 2009-2019"),
+    ("UKBA", "UK Border Agency", "competent_authority", "uk", True, "seed note §5.1, §7; competent authority 2009-2019"),
+    ("SCA", "Single Competent Authority", "competent_authority", "uk", False, "Home Office, from 29 April 2019"),
+    ("IECA", "Immigration Enforcement Competent Authority", "competent_authority", "uk", False, "Home Office, from 1 November 2021"),
+    ("MET", "Metropolitan Police Service", "police_force", "england", True, "seed note §7 (Pentameter)"),
+    ("GMP", "Greater Manchester Police", "police_force", "england", True, "seed note §7"),
+    ("SWP", "South Wales Police", "police_force", "wales", True, "seed note §7"),
+    ("PSCOT", "Police Scotland", "police_force", "scotland", True, "seed note §7"),
+    ("PSNI", "Police Service of Northern Ireland", "police_force", "northern_ireland", True, "seed note §7"),
+    ("BF", "Border Force", "border_agency", "uk", True, "seed note §7.1 (Reflex)"),
+    ("SALVARMY", "The Salvation Army", "support_provider", "uk", True, "seed note §5.2 (prime contractor from 2011)"),
+    ("POPPY", "Poppy Project (Eaves Housing for Women)", "support_provider", "england", True, "seed note §5.2"),
+    ("MIGHELP", "Migrant Helpline", "ngo", "uk", True, "seed note §5.3"),
+    ("BARNARDOS", "Barnardo's", "ngo", "uk", True, "design.md (designated NGO)"),
+    ("HILLINGDON", "London Borough of Hillingdon", "local_authority", "england", True, "seed note §6 (children missing from care)"),
+    ("CARDIFF", "Cardiff Council", "local_authority", "wales", True, "seed note §5.2 (refuge places in Cardiff)"),
+    ("GLASGOW", "Glasgow City Council", "local_authority", "scotland", True, "demo"),
+    ("BELFASTHSCT", "Belfast Health and Social Care Trust", "local_authority", "northern_ireland", True, "demo"),
+    ("STATS", "Palermo Statistics Unit", "statistics_unit", "uk", False, "seed note §5.1 (quarterly NRM statistics)"),
+    ("RAPPORTEUR", "National Rapporteur (independent monitor)", "monitor", "uk", False, "seed note §8, §10"),
+]
+
+USERS = [
+    # username, role, organisation code, full name (synthetic)
+    ("responder", R.FIRST_RESPONDER, "MET", "Alex Responder"),
+    ("responder.gmp", R.FIRST_RESPONDER, "GMP", "Sam Manchester"),
+    ("responder.ngo", R.FIRST_RESPONDER, "SALVARMY", "Jo Outreach"),
+    ("decider", R.DECISION_MAKER, "SCA", "Dana Decider"),
+    ("reviewer", R.REVIEWER, "SCA", "Robin Reviewer"),
+    ("decider.ieca", R.DECISION_MAKER, "IECA", "Morgan Enforcement"),
+    ("reviewer.ieca", R.REVIEWER, "IECA", "Casey Second"),
+    ("decider.ukhtc", R.DECISION_MAKER, "UKHTC", "Lee Archive"),
+    ("reviewer.ukhtc", R.REVIEWER, "UKHTC", "Kim Archive"),
+    ("decider.ukba", R.DECISION_MAKER, "UKBA", "Pat Border"),
+    ("reviewer.ukba", R.REVIEWER, "UKBA", "Chris Border"),
+    ("support", R.SUPPORT_WORKER, "SALVARMY", "Ash Support"),
+    ("children", R.CHILDRENS_SERVICES, "HILLINGDON", "Nat Childcare"),
+    ("intel", R.INTELLIGENCE_OFFICER, "UKHTC", "Ray Intelligence"),
+    ("analyst", R.ANALYST, "STATS", "Val Analyst"),
+    ("monitor", R.MONITOR, "RAPPORTEUR", "Drew Monitor"),
+    ("admin", R.ADMINISTRATOR, "STATS", "Admin Person"),
+]
+
+GIVEN = {
+    "VNM": ["Anh", "Minh", "Linh", "Tuan", "Hoa", "Thanh", "Duc", "Mai"],
+    "CHN": ["Wei", "Li", "Fang", "Jun", "Xiu", "Ming", "Lei", "Yan"],
+    "ALB": ["Arben", "Elira", "Besnik", "Drita", "Ilir", "Mirela"],
+    "ROU": ["Andrei", "Ioana", "Mihai", "Elena", "Vasile", "Alina"],
+    "NGA": ["Chinedu", "Ngozi", "Emeka", "Aisha", "Tunde", "Blessing"],
+    "GBR": ["Jamie", "Kyle", "Chloe", "Connor", "Jade", "Liam"],
+    "ERI": ["Yonas", "Senait", "Dawit", "Helen", "Tesfay", "Ruth"],
+    "POL": ["Piotr", "Anna", "Tomasz", "Kasia", "Marek", "Ewa"],
+}
+FAMILY = {
+    "VNM": ["Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu"],
+    "CHN": ["Wang", "Zhang", "Chen", "Liu", "Yang", "Huang"],
+    "ALB": ["Hoxha", "Shehu", "Dervishi", "Krasniqi", "Gashi"],
+    "ROU": ["Popescu", "Ionescu", "Dumitru", "Stan", "Radu"],
+    "NGA": ["Okafor", "Adeyemi", "Eze", "Bello", "Okonkwo"],
+    "GBR": ["Smith", "Jones", "Taylor", "Brown", "Walker"],
+    "ERI": ["Tesfaye", "Berhane", "Ghebre", "Haile", "Kidane"],
+    "POL": ["Nowak", "Kowalski", "Wisniewski", "Wojcik", "Kaminski"],
+}
+FORCE_FOR_NATION = {"england": ["metropolitan", "greater_manchester", "west_midlands", "kent"],
+                    "wales": ["south_wales", "gwent"], "scotland": ["police_scotland"],
+                    "northern_ireland": ["psni"]}
+LA_FOR_NATION = {"england": "HILLINGDON", "wales": "CARDIFF", "scotland": "GLASGOW", "northern_ireland": "BELFASTHSCT"}
+RESPONDERS = ["responder", "responder.gmp", "responder.ngo"]
+TARGETS = [  # (status to reach, weight)
+    (workflow.REFERRED, 18), (workflow.RG_REVIEW, 5), (workflow.RG_NEGATIVE, 7), (workflow.RECOVERY_PERIOD, 25),
+    (workflow.CG_REVIEW, 5), (workflow.IDENTIFIED, 25), (workflow.NOT_IDENTIFIED, 8), (workflow.WITHDRAWN, 7),
+]
+
+
+def organisations_load() -> dict[str, Organisation]:
+    out = {}
+    for code, name, kind, nation, designated, source in ORGANISATIONS:
+        org, _ = Organisation.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": kind, "nation": nation,
+                                 "is_designated_first_responder": designated, "source": source},
+        )
+        out[code] = org
+    return out
+
+
+def users_load(orgs: dict[str, Organisation]) -> dict[str, User]:
+    out = {}
+    for username, role, org_code, full_name in USERS:
+        first, last = full_name.split(" ", 1)
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        if role == R.ADMINISTRATOR:
+            user.is_staff = user.is_superuser = True
+        user.save()
+        Membership.objects.get_or_create(user=user, organisation=orgs[org_code], role=role)
+        out[username] = user
+    return out
+
+
+def _deciders_for(case: Case, users) -> tuple[User, User]:
+    code = case.competent_authority.code
+    suffix = {"SCA": "", "IECA": ".ieca", "UKHTC": ".ukhtc", "UKBA": ".ukba"}[code]
+    return users[f"decider{suffix}"], users[f"reviewer{suffix}"]
+
+
+def _synthetic_referral(rng: random.Random, received: dt.date) -> ReferralIn:
+    nat = rng.choice(list(GIVEN))
+    nation = rng.choices(["england", "wales", "scotland", "northern_ireland"], [80, 6, 9, 5])[0]
+    child = rng.random() < 0.3
+    age = rng.randint(12, 17) if child else rng.randint(18, 55)
+    dob = received.replace(year=received.year - age) - dt.timedelta(days=rng.randint(1, 300)) if rng.random() < 0.8 else None
+    types = rng.sample(["sexual", "labour", "domestic_servitude", "criminal"], k=rng.choice([1, 1, 1, 2]))
+    overseas = rng.random() < 0.3
+    return ReferralIn(
+        received_on=received, nation=nation, police_force_area=rng.choice(FORCE_FOR_NATION[nation]),
+        exploitation_location="both" if overseas else "uk", exploitation_country=nat if overseas else "",
+        exploitation_types=types, indicators=rng.sample(["deception", "debt_bondage", "threats_to_family",
+                                                          "documents_withheld", "restricted_movement", "wages_withheld"], k=3),
+        flags=["county_lines"] if "criminal" in types and nat == "GBR" else [],
+        narrative="Synthetic demo narrative: the person described being moved between addresses and made to work to repay a debt.",
+        age_at_exploitation="child" if child else "adult", under_18="yes" if child else "no",
+        local_authority=LA_FOR_NATION[nation] if child else "", consent="not_required" if child else "given",
+        immigration_enforcement=nat not in {"GBR"} and rng.random() < 0.1,
+        person=PersonIn(given_name=rng.choice(GIVEN[nat]), family_name=rng.choice(FAMILY[nat]), date_of_birth=dob,
+                        dob_precision="exact" if dob else "unknown", claimed_age=None if dob else age,
+                        gender=rng.choice(["female", "male"]), nationalities=[nat],
+                        languages=[{"VNM": "vie", "CHN": "zho", "ALB": "sqi", "ROU": "ron", "NGA": "eng", "GBR": "eng",
+                                    "ERI": "tir", "POL": "pol"}[nat]],
+                        interpreter_needed=nat not in {"GBR", "NGA"}),
+    )
+
+
+def _walk(case: Case, target: str, users, rng: random.Random, today: dt.date) -> None:
+    """Take a case through real service calls until it reaches ``target`` (or cannot)."""
+    decider, reviewer = _deciders_for(case, users)
+    received = case.referral.received_on
+    rg_day = min(today, received + dt.timedelta(days=rng.randint(1, 9)))
+    if target == workflow.REFERRED:
+        return
+    if target == workflow.WITHDRAWN:
+        services.case_withdraw(actor=decider, case=case, data=WithdrawIn(
+            reason_code=rng.choice(["person_withdrew", "missing", "left_uk"]), withdrawn_on=rg_day))
+        return
+    if target in {workflow.RG_REVIEW, workflow.RG_NEGATIVE}:
+        d = services.decision_record(actor=decider, case=case, data=DecisionIn(
+            kind="reasonable_grounds", outcome="negative", decided_on=rg_day,
+            reason_codes=[rng.choice(["no_means", "insufficient_information", "smuggling_not_trafficking"])]))
+        if target == workflow.RG_NEGATIVE:
+            services.decision_review(actor=reviewer, decision=d, data=ReviewIn(agree=True, reviewed_on=min(today, rg_day + dt.timedelta(days=2))))
+        return
+    services.decision_record(actor=decider, case=case, data=DecisionIn(
+        kind="reasonable_grounds", outcome="positive", decided_on=rg_day, reason_codes=["indicators_present", "credible_account"]))
+    if target == workflow.RECOVERY_PERIOD:
+        return
+    case.refresh_from_db()
+    cg_day = case.cg_earliest + dt.timedelta(days=rng.randint(0, 60))
+    if cg_day > today:
+        return  # not yet possible: leave in the recovery period
+    if target == workflow.IDENTIFIED:
+        services.decision_record(actor=decider, case=case, data=DecisionIn(
+            kind="conclusive_grounds", outcome="positive", decided_on=cg_day, reason_codes=["credible_account", "corroborated"]))
+        return
+    d = services.decision_record(actor=decider, case=case, data=DecisionIn(
+        kind="conclusive_grounds", outcome="negative", decided_on=cg_day, reason_codes=["credibility"]))
+    if target == workflow.NOT_IDENTIFIED:
+        services.decision_review(actor=reviewer, decision=d, data=ReviewIn(agree=True, reviewed_on=min(today, cg_day + dt.timedelta(days=3))))
+
+
+def cases_load(users, *, count: int, seed: int = 2012, today: dt.date | None = None) -> int:
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    made = 0
+    for i in range(count):
+        # Most cases recent (SCA/IECA era); one in ten from the seed note's era (UKHTC/UKBA).
+        if i % 10 == 0:
+            received = dt.date(2010, 1, 4) + dt.timedelta(days=rng.randint(0, 700))
+        else:
+            received = today - dt.timedelta(days=rng.randint(0, 400))
+        target = rng.choices([t for t, _ in TARGETS], [w for _, w in TARGETS])[0]
+        with transaction.atomic():
+            referral = services.referral_create(actor=users[rng.choice(RESPONDERS)], data=_synthetic_referral(rng, received))
+            try:
+                _walk(referral.case, target, users, rng, today)
+            except PalermoError:
+                pass  # e.g. a CG date not yet reached: the case stays where it got to
+        made += 1
+    # A few Duty to Notify reports (adults who did not consent), some anonymous.
+    for j in range(max(3, count // 40)):
+        anonymous = j % 2 == 0
+        data = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 200))).model_copy(
+            update={"under_18": "no", "age_at_exploitation": "adult", "consent": "refused", "anonymous": anonymous,
+                    "local_authority": ""})
+        if anonymous:
+            data = data.model_copy(update={"person": None})
+        services.referral_create(actor=users[rng.choice(RESPONDERS)], data=data)
+    return made
+
+
+def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
+    orgs = organisations_load()
+    users = users_load(orgs)
+    existing = Case.objects.count()
+    made = cases_load(users, count=cases, seed=seed) if existing == 0 else 0
+    return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made, "cases_existing": existing}

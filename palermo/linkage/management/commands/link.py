@@ -1,0 +1,123 @@
+"""``palermo link``: person linkage from the command line.
+
+* ``palermo link people --input people.csv --output clusters.csv`` — deduplicate (or merge)
+  people lists into clusters; ``--pairs pairs.csv`` also writes the scored pairs for review;
+* ``palermo link train`` — re-estimate the model on synthetic (or given) records and save it.
+
+The command only parses and reports; the work is in :mod:`palermo.linkage.filemode` and
+:mod:`palermo.linkage.linking`.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from palermo.linkage.backends import BACKENDS, BackendUnavailable
+from palermo.linkage.filemode import InputFileError, link_file, read_people_csv
+from palermo.linkage.linking import DEFAULT_THRESHOLD, train_model
+from palermo.linkage.model import DEFAULT_MODEL, ModelError
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise ValueError(text)
+    return value
+
+
+_probability.__name__ = "probability between 0 and 1"
+
+
+class Command(BaseCommand):
+    help = "Link records of the same person (Splink). Subcommands: people, train."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser))
+        people = sub.add_parser(
+            "people",
+            help="Cluster the people in a CSV file",
+            description="Cluster records of the same person in a CSV "
+            "(record_id, given_name, family_name, date_of_birth, gender, nationality, recorded_on, source).",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        people.add_argument("--input", required=True, type=Path, help="people CSV to link")
+        people.add_argument("--output", required=True, type=Path, help="clusters CSV to write")
+        people.add_argument(
+            "--threshold",
+            type=_probability,
+            default=DEFAULT_THRESHOLD,
+            help=f"match probability at or above which records are linked (default {DEFAULT_THRESHOLD})",
+        )
+        people.add_argument("--pairs", type=Path, help="also write the scored candidate pairs to this CSV")
+        people.add_argument(
+            "--pairs-threshold",
+            type=_probability,
+            default=0.5,
+            help="lowest match probability of the pairs written with --pairs (default 0.5)",
+        )
+        people.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
+        people.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
+
+        train = sub.add_parser(
+            "train",
+            help="Re-estimate the linkage model and save it as JSON",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        train.add_argument("--input", type=Path, help="people CSV to train on (default: synthetic records)")
+        train.add_argument("--records", type=int, default=50_000, help="synthetic records to generate")
+        train.add_argument("--seed", type=int, default=11, help="seed for the synthetic records and sampling")
+        train.add_argument(
+            "--output", type=Path, help="where to save the model (default: the packaged model file)"
+        )
+        train.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
+
+    def handle(self, *args, **options):
+        console = Console(stderr=True, quiet=options["verbosity"] == 0, highlight=False)
+        start = time.perf_counter()
+
+        def progress(message: str) -> None:
+            console.print(f"[dim]{time.perf_counter() - start:7.1f}s[/dim] {message}")
+
+        try:
+            with console.status("Linking…" if options["subcommand"] == "people" else "Training…"):
+                if options["subcommand"] == "people":
+                    self._people(options, progress)
+                else:
+                    self._train(options, progress)
+        except (InputFileError, ModelError, BackendUnavailable, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _people(self, options, progress) -> None:
+        result = link_file(
+            input_path=options["input"],
+            output_path=options["output"],
+            pairs_path=options["pairs"],
+            threshold=options["threshold"],
+            pairs_threshold=options["pairs_threshold"],
+            model_path=options["model"],
+            backend=options["backend"],
+            progress=progress,
+        )
+        stats = result.stats
+        self.stdout.write(
+            f"{stats['records']} records, {stats['clusters']} clusters written to {options['output']}"
+        )
+
+    def _train(self, options, progress) -> None:
+        if options["input"]:
+            records = read_people_csv(path=options["input"])
+            described = f"{options['input'].name} ({len(records)} records)"
+        else:
+            from palermo.synth.people import generate_people
+
+            records = generate_people(n_records=options["records"], seed=options["seed"])
+            described = f"palermo.synth.people, {options['records']} records, seed {options['seed']}"
+        progress(f"Training on {described}")
+        output = options["output"] or Path(str(resources.files(DEFAULT_MODEL[0]).joinpath(DEFAULT_MODEL[1])))
+        train_model(records=records, output=output, training_data=described, seed=options["seed"], backend=options["backend"], progress=progress)
+        self.stdout.write(f"Model saved to {output}")

@@ -1,0 +1,192 @@
+"""Referrals into the National Referral Mechanism, cases, decisions and Duty-to-Notify reports.
+
+Seed note §5.1: first responders refer; "the relevant authorities" decide whether there are
+"reasonable grounds" to believe the person has been trafficked, which opens a reflection and
+recovery period of at least 45 days, and later whether the person is "positively identified"
+(the conclusive grounds decision). Every statistic that a table will need is a column here,
+never free text (design.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from palermo.accounts.models import Organisation
+from palermo.core.fields import EncryptedTextField
+from palermo.nrm import workflow
+from palermo.people.models import Person
+
+NATION_CHOICES = [
+    ("england", "England"),
+    ("wales", "Wales"),
+    ("scotland", "Scotland"),
+    ("northern_ireland", "Northern Ireland"),
+]
+LOCATION_CHOICES = [("uk", "UK"), ("overseas", "Overseas"), ("both", "UK and overseas"), ("unknown", "Not known")]
+AGE_GROUP_CHOICES = [("adult", "Adult"), ("child", "Child"), ("unknown", "Not known")]
+UNDER_18_CHOICES = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
+CONSENT_CHOICES = [
+    ("given", "Adult consented to the referral"),
+    ("refused", "Adult did not consent (Duty to Notify)"),
+    ("not_required", "Not required: child"),
+]
+DECISION_KIND_CHOICES = [
+    ("reasonable_grounds", "Reasonable grounds"),
+    ("conclusive_grounds", "Conclusive grounds"),
+    ("reconsideration", "Reconsideration"),
+]
+OUTCOME_CHOICES = [("positive", "Positive"), ("negative", "Negative")]
+DECISION_STATE_CHOICES = [
+    ("effective", "In effect"),
+    ("awaiting_review", "Awaiting second review"),
+    ("returned", "Returned by reviewer"),
+]
+
+
+class Referral(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
+    first_responder_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_made")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
+    received_on = models.DateField(db_index=True)
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES, help_text="UK nation where the referral is made")
+    police_force_area = models.CharField(max_length=40, blank=True)
+    exploitation_location = models.CharField(max_length=10, choices=LOCATION_CHOICES, default="unknown")
+    exploitation_country = models.CharField(max_length=3, blank=True, help_text="ISO 3166-1 alpha-3, for overseas")
+    indicators = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    narrative = EncryptedTextField(blank=True, db_comment="Encrypted (Fernet). What happened, in the first responder's words.")
+    age_at_exploitation = models.CharField(max_length=10, choices=AGE_GROUP_CHOICES, default="unknown")
+    under_18 = models.CharField(max_length=10, choices=UNDER_18_CHOICES, help_text="Not sure is treated as a child")
+    local_authority = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="child_referrals",
+        help_text="Local authority contacted (required for a child)",
+    )
+    consent = models.CharField(max_length=15, choices=CONSENT_CHOICES)
+    immigration_enforcement = models.BooleanField(
+        default=False, help_text="In immigration detention or subject to removal or deportation action"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    @property
+    def is_child(self) -> bool:
+        return self.under_18 in {"yes", "not_sure"}
+
+    @property
+    def exploitation_types(self) -> list[str]:
+        return [t.code for t in self.exploitation_type_rows.all()]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReferralExploitationType(models.Model):
+    """One row per exploitation type on a referral (more than one allowed), so statistics are
+    a GROUP BY and filters work on every database."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="exploitation_type_rows")
+    code = models.CharField(max_length=24, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "code"], name="referral_exploitation_unique")]
+
+
+class Case(models.Model):
+    """An NRM case: the decisions on one referral, its status and its dated deadlines.
+
+    Each due date is stored with the parameter version and calendar version that produced it,
+    so a later change of rules never silently moves an old deadline.
+    """
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="case")
+    status = models.CharField(max_length=20, choices=workflow.STATUS_CHOICES, default=workflow.REFERRED, db_index=True)
+    competent_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases_routed")
+    routing_version = models.CharField(max_length=80)
+    rg_due = models.DateField(db_index=True)
+    rg_due_version = models.CharField(max_length=120)
+    rg_decided_on = models.DateField(null=True, blank=True)
+    recovery_period_start = models.DateField(null=True, blank=True)
+    recovery_period_min_end = models.DateField(null=True, blank=True)
+    recovery_version = models.CharField(max_length=120, blank=True)
+    cg_earliest = models.DateField(null=True, blank=True, db_index=True)
+    cg_earliest_version = models.CharField(max_length=120, blank=True)
+    cg_decided_on = models.DateField(null=True, blank=True)
+    reconsideration_deadline = models.DateField(null=True, blank=True)
+    reconsideration_version = models.CharField(max_length=120, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.CharField(max_length=30, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["competent_authority", "status"])]
+
+    @property
+    def reference(self) -> str:
+        return self.referral.reference
+
+    def __str__(self) -> str:
+        return self.referral.reference
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DECISION_KIND_CHOICES)
+    outcome = models.CharField(max_length=10, choices=OUTCOME_CHOICES)
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_made")
+    reason_codes = models.JSONField(default=list)
+    reason_text = EncryptedTextField(blank=True, db_comment="Encrypted (Fernet). Decision maker's reasons.")
+    state = models.CharField(max_length=20, choices=DECISION_STATE_CHOICES)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions_reviewed"
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    review_note = EncryptedTextField(blank=True, db_comment="Encrypted (Fernet). Reviewer's reasons.")
+    parameter_versions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+
+
+class CaseTransition(models.Model):
+    """Append-only history of status changes: who did what, when, and from which state."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason_code = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class DutyToNotify(models.Model):
+    """Report made when an adult does not consent to an NRM referral: the first responder's
+    duty to notify the Home Office. May be anonymous (no person recorded)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="duty_to_notify")
+    anonymous = models.BooleanField(default=True)
+    received_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="dtn_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,104 @@
+"""What a case looks like to a given user: one function used by the API and the pages, so the
+same person never sees more on one than on the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from palermo.nrm import codes, workflow
+from palermo.nrm.models import Case
+from palermo.nrm.selectors import identity_for_user, next_due, working_days_left
+
+
+def actions_for_user(*, user, case: Case) -> list[str]:
+    """The workflow actions this user may take on this case right now, and only those."""
+    out = []
+    decide = user.has_perm("nrm.decide_case", case)
+    for action in workflow.allowed_actions(case.status):
+        if action in {"rg_positive", "rg_negative", "cg_positive", "cg_negative", "reconsider_accept", "reconsider_refuse"}:
+            if decide:
+                out.append(action)
+        elif action in {"review_agree", "review_return"}:
+            pending = case.decisions.filter(state="awaiting_review").first()
+            if pending and user.has_perm("nrm.review_decision", case) and pending.decided_by_id != user.pk:
+                out.append(action)
+        elif action == "withdraw" and user.has_perm("nrm.withdraw_case", case):
+            out.append(action)
+    return out
+
+
+def case_summary(case: Case, today: dt.date) -> dict:
+    ref = case.referral
+    nd = next_due(case)
+    return {
+        "id": case.pk,
+        "reference": ref.reference,
+        "status": case.status,
+        "status_label": workflow.STATUS_LABELS[case.status],
+        "competent_authority": case.competent_authority.code,
+        "received_on": ref.received_on,
+        "nation": ref.nation,
+        "child": ref.is_child,
+        "exploitation_types": ref.exploitation_types,
+        "person_reference": ref.person.pseudonym if ref.person else None,
+        "next_due": {"kind": nd[0], "date": nd[1], "working_days_left": working_days_left(case, today)} if nd else None,
+    }
+
+
+def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    ref = case.referral
+    person = ref.person
+    data = case_summary(case, today)
+    reason_labels = {**{k: v.label for k, v in codes.codes("decision_reasons").items()},
+                     **{k: v.label for k, v in codes.codes("reconsideration_reasons").items()}}
+    data.update({
+        "routing": case.routing_version,
+        "first_responder_org": ref.first_responder_org.code,
+        "police_force_area": ref.police_force_area,
+        "exploitation_location": ref.exploitation_location,
+        "exploitation_country": ref.exploitation_country,
+        "indicators": ref.indicators,
+        "flags": ref.flags,
+        "age_at_exploitation": ref.age_at_exploitation,
+        "local_authority": ref.local_authority.code if ref.local_authority else None,
+        "person": None if person is None else {
+            "reference": person.pseudonym,
+            "gender": person.gender,
+            "nationalities": person.nationalities,
+            "languages": person.languages,
+            "interpreter_needed": person.interpreter_needed,
+            "claimed_age": person.claimed_age,
+            "assessed_age": person.assessed_age,
+            "identity": identity_for_user(user=user, case=case),
+        },
+        "due_dates": {
+            "reasonable_grounds_due": case.rg_due,
+            "reasonable_grounds_due_rule": case.rg_due_version,
+            "recovery_period_start": case.recovery_period_start,
+            "recovery_period_minimum_end": case.recovery_period_min_end,
+            "recovery_period_rule": case.recovery_version,
+            "conclusive_grounds_earliest": case.cg_earliest,
+            "conclusive_grounds_rule": case.cg_earliest_version,
+            "reconsideration_deadline": case.reconsideration_deadline,
+            "reconsideration_rule": case.reconsideration_version,
+        },
+        "decisions": [
+            {
+                "id": d.pk, "kind": d.kind, "outcome": d.outcome, "state": d.state, "decided_on": d.decided_on,
+                "decided_by": d.decided_by.username, "reason_codes": d.reason_codes,
+                "reason_labels": [reason_labels.get(c, c) for c in d.reason_codes],
+                "reviewed_by": d.reviewed_by.username if d.reviewed_by else None, "reviewed_on": d.reviewed_on,
+            }
+            for d in case.decisions.select_related("decided_by", "reviewed_by")
+        ],
+        "history": [
+            {"action": t.action, "from": t.from_status, "to": t.to_status, "on": t.on, "at": t.at,
+             "by": t.actor.username, "decision_id": t.decision_id, "reason_code": t.reason_code}
+            for t in case.transitions.select_related("actor")
+        ],
+        "allowed_actions": actions_for_user(user=user, case=case),
+    })
+    return data

@@ -1,0 +1,172 @@
+"""Every read of NRM records. Lists are always scoped to the user (``case_scope_q``); reading a
+person's identity writes an access event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from palermo.core.audit import audit_record
+from palermo.core.calendar import add_working_days, working_days_between
+from palermo.core.crypto import blind_index
+from palermo.core.exceptions import NotAllowed, NotFound
+from palermo.nrm import workflow
+from palermo.nrm.models import Case, Decision, DutyToNotify
+from palermo.nrm.rules import case_scope_q
+from palermo.people.models import person_full_name_index
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    competent_authority: str | None = None  # organisation code
+    exploitation_type: str | None = None
+    nation: str | None = None
+    age_group: str | None = None  # 'child' or 'adult'
+    due: str | None = None  # 'overdue' or 'soon'
+    name: str | None = None  # exact name search through the blind index (audited)
+    reference: str | None = None
+
+
+def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.date | None = None) -> QuerySet[Case]:
+    """Cases the user may see, filtered. A name search is an access to personal data: audited."""
+    f = filters or CaseFilters()
+    today = today or timezone.localdate()
+    qs = Case.objects.filter(case_scope_q(user)).select_related(
+        "referral", "referral__person", "referral__first_responder_org", "competent_authority"
+    )
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.competent_authority:
+        qs = qs.filter(competent_authority__code=f.competent_authority)
+    if f.exploitation_type:
+        qs = qs.filter(referral__exploitation_type_rows__code=f.exploitation_type)
+    if f.nation:
+        qs = qs.filter(referral__nation=f.nation)
+    if f.age_group == "child":
+        qs = qs.filter(referral__under_18__in=["yes", "not_sure"])
+    elif f.age_group == "adult":
+        qs = qs.filter(referral__under_18="no")
+    if f.reference:
+        qs = qs.filter(referral__reference__iexact=f.reference.strip())
+    if f.due in {"overdue", "soon"}:
+        qs = _filter_due(qs, f.due, today)
+    if f.name:
+        parts = f.name.split()
+        by_full = person_full_name_index(" ".join(parts[:-1]), parts[-1]) if parts else ""
+        by_family = blind_index(f.name, purpose="family_name")
+        from django.db.models import Q
+
+        qs = qs.filter(Q(referral__person__full_name_bi=by_full) | Q(referral__person__family_name_bi=by_family))
+        audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
+    return qs.distinct().order_by("rg_due", "id") if f.due else qs.distinct()
+
+
+def _filter_due(qs, which: str, today: dt.date):
+    """Overdue: an open decision whose target has passed. Soon: due within two working days.
+
+    RG decisions are due on ``rg_due``; CG decisions become possible on ``cg_earliest``, which
+    is when the recovery period ends and a decision is expected."""
+    from django.db.models import Q
+
+    if which == "overdue":
+        return qs.filter(Q(status=workflow.REFERRED, rg_due__lt=today) | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__lt=today))
+    # "soon": up to two working days ahead, in the most generous nation (England and Wales
+    # share a calendar; a Scottish or Northern Irish holiday only makes the window longer).
+    horizon = max(add_working_days(today, 2, nation=n) for n in ("england", "scotland", "northern_ireland"))
+    return qs.filter(
+        Q(status=workflow.REFERRED, rg_due__gte=today, rg_due__lte=horizon)
+        | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__gte=today, cg_earliest__lte=horizon)
+    )
+
+
+def case_get_for_user(*, user, case_id: int) -> Case:
+    """One case, or NotFound if there is no such case, NotAllowed if it is outside scope.
+    Every successful read is audited; so is a refused one."""
+    case = (
+        Case.objects.select_related("referral", "referral__person", "referral__first_responder_org",
+                                    "referral__local_authority", "competent_authority")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(f"There is no case {case_id}")
+    if not user.has_perm("nrm.view_case", case):
+        audit_record(actor=user, action="case.view_refused", obj=case)
+        raise NotAllowed("This case is outside your scope")
+    return case
+
+
+def identity_for_user(*, user, case: Case, purpose: str = "view") -> dict | None:
+    """The person's identity if the user may see it (audited as an access), else None."""
+    person = case.referral.person
+    if person is None or not user.has_perm("people.view_identity", case):
+        return None
+    audit_record(actor=user, action="person.view", obj=person, detail={"case_id": case.pk, "purpose": purpose})
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "aliases": [a for a in person.aliases.splitlines() if a],
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "dob_precision": person.dob_precision,
+        "contact_details": person.contact_details,
+    }
+
+
+def working_days_left(case: Case, today: dt.date) -> int | None:
+    """Working days from today to the next due date (negative when overdue)."""
+    due = next_due(case)
+    if due is None:
+        return None
+    return working_days_between(today, due[1], nation=case.referral.nation)
+
+
+def next_due(case: Case) -> tuple[str, dt.date] | None:
+    if case.status == workflow.REFERRED:
+        return ("reasonable_grounds", case.rg_due)
+    if case.status == workflow.RECOVERY_PERIOD and case.cg_earliest:
+        return ("conclusive_grounds", case.cg_earliest)
+    if case.status in {workflow.RG_NEGATIVE, workflow.NOT_IDENTIFIED} and case.reconsideration_deadline:
+        return ("reconsideration_window_closes", case.reconsideration_deadline)
+    return None
+
+
+def deadlines_for_user(*, user, today: dt.date | None = None, within_working_days: int = 2) -> list[dict]:
+    """Open decisions in scope that are overdue or due within ``within_working_days``."""
+    today = today or timezone.localdate()
+    out = []
+    qs = Case.objects.filter(case_scope_q(user), status__in=[workflow.REFERRED, workflow.RECOVERY_PERIOD]).select_related("referral")
+    for case in qs.iterator(chunk_size=500):
+        kind, due = next_due(case) or (None, None)
+        if due is None:
+            continue
+        left = working_days_between(today, due, nation=case.referral.nation)
+        if left <= within_working_days:
+            out.append({"case_id": case.pk, "reference": case.referral.reference, "kind": kind,
+                        "due": due, "working_days_left": left, "overdue": due < today, "status": case.status})
+    out.sort(key=lambda d: (d["due"], d["case_id"]))
+    return out
+
+
+def decisions_awaiting_review_for_user(*, user) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(state="awaiting_review", case__competent_authority__in=user.organisations_for("reviewer"))
+        .select_related("case", "case__referral", "decided_by")
+        .order_by("decided_on", "id")
+    )
+
+
+def dtn_list_for_user(*, user) -> QuerySet[DutyToNotify]:
+    """Duty to Notify reports: the first responder's own organisation's, and those received by
+    the user's competent authority."""
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    if orgs := user.organisations_for("first_responder"):
+        q |= Q(referral__first_responder_org__in=orgs)
+    if orgs := user.organisations_for("decision_maker", "reviewer"):
+        q |= Q(received_by__in=orgs)
+    return DutyToNotify.objects.filter(q).select_related("referral", "received_by", "referral__first_responder_org")

@@ -1,0 +1,314 @@
+"""Every write in the NRM: referrals, decisions, reviews, reconsiderations and withdrawals.
+
+Each service is keyword-only, takes the acting user, runs in one transaction, checks permission
+and the workflow table, and writes its audit event in that same transaction. Pages, the API and
+the CSV import all call these, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from palermo.accounts import roles as R
+from palermo.accounts.models import Organisation
+from palermo.core.audit import audit_record
+from palermo.core.exceptions import NotAllowed, TransitionRefused, ValidationFailed
+from palermo.nrm import codes, deadlines, workflow
+from palermo.nrm.models import Case, CaseTransition, Decision, DutyToNotify, Referral, ReferralExploitationType
+from palermo.nrm.routing import competent_authority_for
+from palermo.nrm.schemas import DecisionIn, ReferralIn, ReviewIn, WithdrawIn
+from palermo.people.models import Person
+
+NRM_START = dt.date(2009, 4, 1)  # seed note §5.1: NRM data from 1 April 2009
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+
+def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
+    """Check a referral against the rules without writing anything. Returns {field: message}."""
+    errors: dict[str, str] = {}
+    if data.received_on > _today():
+        errors["received_on"] = "Date the referral was received must be today or in the past"
+    elif data.received_on < NRM_START:
+        errors["received_on"] = "Date the referral was received must be on or after 1 April 2009, when the NRM began"
+    for field, list_name in (("exploitation_types", "exploitation_types"), ("indicators", "indicators"), ("flags", "flags")):
+        bad = codes.unknown_codes(list_name, getattr(data, field))
+        if bad:
+            errors[field] = f"Unknown code: {', '.join(bad)}"
+    if data.police_force_area and data.police_force_area not in codes.codes("police_force_areas"):
+        errors["police_force_area"] = f"Unknown police force area: {data.police_force_area}"
+    if data.exploitation_location in {"overseas", "both"} and not data.exploitation_country:
+        errors["exploitation_country"] = "Enter the country where the exploitation happened"
+    child = data.under_18 in {"yes", "not_sure"}
+    if child:
+        if data.consent != "not_required":
+            errors["consent"] = "A child does not need to consent: set consent to not_required"
+        if not data.local_authority:
+            errors["local_authority"] = "Enter the local authority contacted about the child"
+        elif not Organisation.objects.filter(code=data.local_authority, kind="local_authority").exists():
+            errors["local_authority"] = f"No local authority with code {data.local_authority}"
+    elif data.consent == "not_required":
+        errors["consent"] = "An adult must consent to a referral, or you must make a Duty to Notify report"
+    needs_identity = data.consent in {"given", "not_required"} or not data.anonymous
+    if needs_identity:
+        if data.person is None:
+            errors["person"] = "Enter the person's details"
+        elif not (data.person.given_name.strip() or data.person.family_name.strip()):
+            errors["person.family_name"] = "Enter the person's name"
+    if data.anonymous and data.consent != "refused":
+        errors["anonymous"] = "Only a Duty to Notify report (no consent) can be anonymous"
+    if data.person and data.person.date_of_birth and data.person.date_of_birth > data.received_on:
+        errors["person.date_of_birth"] = "Date of birth must be before the date the referral was received"
+    try:
+        _referring_org(actor=actor, code=data.first_responder_org)
+    except (NotAllowed, ValidationFailed) as exc:
+        errors["first_responder_org"] = exc.message
+    return errors
+
+
+def _referring_org(*, actor, code: str) -> Organisation:
+    orgs = Organisation.objects.filter(
+        pk__in=actor.organisations_for(R.FIRST_RESPONDER), is_designated_first_responder=True
+    )
+    if not orgs.exists():
+        raise NotAllowed("You must be a first responder at a designated first responder organisation to refer")
+    if code:
+        org = orgs.filter(code=code).first()
+        if org is None:
+            raise ValidationFailed("You are not a first responder at that organisation", {"first_responder_org": code})
+        return org
+    if orgs.count() > 1:
+        raise ValidationFailed("Choose which of your organisations is referring", {"first_responder_org": "required"})
+    return orgs.get()
+
+
+def _new_reference(prefix: str, year: int) -> str:
+    return f"{prefix}-{year}-{uuid.uuid4().hex[:8].upper()}"
+
+
+@transaction.atomic
+def referral_create(*, actor, data: ReferralIn) -> Referral:
+    """Record a referral. A child, or an adult who consents, opens an NRM case routed to the
+    competent authority by the dated rule; an adult who does not consent produces a Duty to
+    Notify report instead (seed note §5.1; design.md), which may be anonymous."""
+    if not actor.has_perm("nrm.create_referral"):
+        raise NotAllowed("Only first responders can refer a potential victim")
+    errors = referral_validate(actor=actor, data=data)
+    if errors:
+        raise ValidationFailed("The referral has errors", errors)
+    org = _referring_org(actor=actor, code=data.first_responder_org)
+    person = None
+    if data.person is not None and not (data.consent == "refused" and data.anonymous):
+        p = data.person
+        person = Person.objects.create(
+            given_name=p.given_name.strip(), family_name=p.family_name.strip(), aliases="\n".join(p.aliases),
+            date_of_birth=p.date_of_birth, dob_precision=p.dob_precision if p.date_of_birth else "unknown",
+            claimed_age=p.claimed_age, assessed_age=p.assessed_age, gender=p.gender,
+            nationalities=p.nationalities, languages=p.languages, interpreter_needed=p.interpreter_needed,
+            contact_details=p.contact_details,
+        )
+        audit_record(actor=actor, action="person.create", obj=person)
+    la = Organisation.objects.filter(code=data.local_authority, kind="local_authority").first() if data.local_authority else None
+    referral = Referral.objects.create(
+        reference=_new_reference("NRM" if data.consent != "refused" else "DTN", data.received_on.year),
+        person=person, first_responder_org=org, officer=actor, received_on=data.received_on,
+        nation=data.nation, police_force_area=data.police_force_area,
+        exploitation_location=data.exploitation_location, exploitation_country=data.exploitation_country,
+        indicators=sorted(set(data.indicators)), flags=sorted(set(data.flags)), narrative=data.narrative,
+        age_at_exploitation=data.age_at_exploitation, under_18=data.under_18, local_authority=la,
+        consent=data.consent, immigration_enforcement=data.immigration_enforcement,
+    )
+    ReferralExploitationType.objects.bulk_create(
+        [ReferralExploitationType(referral=referral, code=c) for c in sorted(set(data.exploitation_types))]
+    )
+    authority, rt = competent_authority_for(
+        on=data.received_on,
+        nationalities=person.nationalities if person else [],
+        immigration_enforcement=data.immigration_enforcement,
+    )
+    if data.consent == "refused":
+        dtn = DutyToNotify.objects.create(
+            reference=referral.reference, referral=referral, anonymous=person is None, received_by=authority
+        )
+        audit_record(actor=actor, action="duty_to_notify.create", obj=dtn, detail={"anonymous": dtn.anonymous})
+        return referral
+    due = deadlines.rg_due(received_on=data.received_on, nation=data.nation)
+    case = Case.objects.create(
+        referral=referral, competent_authority=authority, routing_version=f"{rt.version}:{rt.rule}",
+        rg_due=due.due, rg_due_version=due.version,
+    )
+    CaseTransition.objects.create(case=case, action="refer", from_status="", to_status=workflow.REFERRED,
+                                  actor=actor, on=data.received_on)
+    audit_record(
+        actor=actor, action="referral.create", obj=referral,
+        detail={"case_id": case.pk, "competent_authority": authority.code, "rg_due": due.due.isoformat(),
+                "rg_due_version": due.version, "child": referral.is_child},
+    )
+    return referral
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def _transition(*, case: Case, action: str, actor, on: dt.date, decision: Decision | None = None, reason_code: str = "") -> str:
+    new = workflow.next_status(case.status, action)
+    CaseTransition.objects.create(case=case, action=action, from_status=case.status, to_status=new,
+                                  actor=actor, on=on, decision=decision, reason_code=reason_code)
+    case.status = new
+    return new
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case inside the transaction, locked on PostgreSQL, so two people deciding at
+    once cannot both succeed."""
+    return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+
+
+def _check_reasons(data: DecisionIn, list_name: str) -> None:
+    known = codes.codes(list_name)
+    bad = [c for c in data.reason_codes if c not in known]
+    if bad:
+        raise ValidationFailed("Unknown reason code", {"reason_codes": f"Unknown code: {', '.join(bad)}"})
+    wrong = [c for c in data.reason_codes if known[c].applies_to and data.outcome not in known[c].applies_to]
+    if wrong:
+        raise ValidationFailed(
+            "Reason does not fit the outcome",
+            {"reason_codes": f"{', '.join(wrong)} cannot be a reason for a {data.outcome} decision"},
+        )
+
+
+@transaction.atomic
+def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
+    """Record a reasonable grounds, conclusive grounds or reconsideration decision.
+
+    * positive RG: opens the recovery period; stores its minimum end and the earliest CG date;
+    * CG: refused before the earliest date the recovery period allows;
+    * negative RG/CG: waits for a second person's review before it takes effect;
+    * reconsideration: only of a negative outcome in effect, within the dated window; positive
+      reopens the case for a fresh decision, negative leaves the outcome standing.
+    """
+    if not actor.has_perm("nrm.decide_case", case):
+        raise NotAllowed("Only a decision maker at the competent authority this case is routed to can decide it")
+    case = _lock(case)
+    today = _today()
+    if data.decided_on > today:
+        raise ValidationFailed("Decision date is in the future", {"decided_on": "Date of the decision must be today or in the past"})
+    if data.decided_on < case.referral.received_on:
+        raise ValidationFailed("Decision before referral", {"decided_on": "Date of the decision must be on or after the date the referral was received"})
+    versions: dict[str, str] = {}
+    if data.kind == "reconsideration":
+        _check_reasons(data, "reconsideration_reasons")
+        action = "reconsider_accept" if data.outcome == "positive" else "reconsider_refuse"
+        workflow.next_status(case.status, action)  # refuses unless a negative outcome is in effect
+        if case.reconsideration_deadline and data.decided_on > case.reconsideration_deadline:
+            raise TransitionRefused(
+                f"Cannot reconsider: the window closed on {case.reconsideration_deadline:%-d %B %Y} "
+                f"({case.reconsideration_version})"
+            )
+        state = "effective"
+    else:
+        _check_reasons(data, "decision_reasons")
+        stage = "rg" if data.kind == "reasonable_grounds" else "cg"
+        action = f"{stage}_{data.outcome}"
+        workflow.next_status(case.status, action)
+        if stage == "cg":
+            if case.cg_earliest and data.decided_on < case.cg_earliest:
+                raise TransitionRefused(
+                    f"Cannot record a conclusive grounds decision before {case.cg_earliest:%-d %B %Y}: "
+                    f"the recovery period allows it from then ({case.cg_earliest_version})"
+                )
+        if stage == "rg" and case.rg_decided_on is None and data.decided_on < case.referral.received_on:
+            raise TransitionRefused("Cannot decide before the referral was received")
+        state = "awaiting_review" if data.outcome == "negative" else "effective"
+    decision = Decision.objects.create(
+        case=case, kind=data.kind, outcome=data.outcome, decided_on=data.decided_on, decided_by=actor,
+        reason_codes=sorted(set(data.reason_codes)), reason_text=data.reason_text, state=state,
+    )
+    _transition(case=case, action=action, actor=actor, on=data.decided_on, decision=decision)
+    if action == "rg_positive":
+        case.rg_decided_on = data.decided_on
+        rp = deadlines.recovery_period_min_end(rg_decided_on=data.decided_on)
+        cg = deadlines.cg_earliest(rg_decided_on=data.decided_on)
+        case.recovery_period_start = data.decided_on
+        case.recovery_period_min_end, case.recovery_version = rp.due, rp.version
+        case.cg_earliest, case.cg_earliest_version = cg.due, cg.version
+        versions = {"recovery_period": rp.version, "cg_earliest": cg.version}
+    elif action == "cg_positive":
+        case.cg_decided_on = data.decided_on
+    elif action == "reconsider_accept":
+        case.reconsideration_deadline, case.reconsideration_version = None, ""
+        if case.status == workflow.REFERRED:
+            case.rg_decided_on = None
+    if versions:
+        decision.parameter_versions = versions
+        decision.save(update_fields=["parameter_versions"])
+    case.save()
+    audit_record(actor=actor, action="decision.record", obj=decision,
+                 detail={"case_id": case.pk, "kind": data.kind, "outcome": data.outcome, "state": state,
+                         "status": case.status, **versions})
+    return decision
+
+
+@transaction.atomic
+def decision_review(*, actor, decision: Decision, data: ReviewIn) -> Decision:
+    """Second review of a negative decision. Agreeing makes it take effect (and opens the
+    reconsideration window); returning it puts the case back for a fresh decision. The reviewer
+    must be a different person from the decision maker."""
+    case = decision.case
+    if not actor.has_perm("nrm.review_decision", case):
+        raise NotAllowed("Only a reviewer at the competent authority this case is routed to can review its decisions")
+    case = _lock(case)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != "awaiting_review":
+        raise TransitionRefused("Cannot review: this decision is not awaiting a second review")
+    if decision.decided_by_id == actor.pk:
+        raise TransitionRefused("Cannot review your own decision: a second person must agree a negative decision")
+    if data.reviewed_on < decision.decided_on:
+        raise ValidationFailed("Review before decision", {"reviewed_on": "Date of the review must be on or after the date of the decision"})
+    if data.reviewed_on > _today():
+        raise ValidationFailed("Review date is in the future", {"reviewed_on": "Date of the review must be today or in the past"})
+    if not data.agree and not data.note.strip():
+        raise ValidationFailed("Reason needed", {"note": "Enter why you are returning the decision"})
+    action = "review_agree" if data.agree else "review_return"
+    _transition(case=case, action=action, actor=actor, on=data.reviewed_on, decision=decision)
+    decision.state = "effective" if data.agree else "returned"
+    decision.reviewed_by, decision.reviewed_on, decision.review_note = actor, data.reviewed_on, data.note
+    decision.save()
+    detail = {"case_id": case.pk, "agree": data.agree, "status": case.status}
+    if data.agree:
+        rc = deadlines.reconsideration_deadline(effective_on=data.reviewed_on)
+        case.reconsideration_deadline, case.reconsideration_version = rc.due, rc.version
+        detail["reconsideration_deadline"] = rc.due.isoformat()
+        if decision.kind == "reasonable_grounds":
+            case.rg_decided_on = decision.decided_on
+        else:
+            case.cg_decided_on = decision.decided_on
+    case.save()
+    audit_record(actor=actor, action="decision.review", obj=decision, detail=detail)
+    return decision
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, data: WithdrawIn) -> Case:
+    """Withdraw an open case (the person withdrew, went missing, left the UK…)."""
+    if not actor.has_perm("nrm.withdraw_case", case):
+        raise NotAllowed("Only the referring organisation or the deciding competent authority can withdraw this case")
+    case = _lock(case)
+    if data.reason_code not in codes.codes("withdrawal_reasons"):
+        raise ValidationFailed("Unknown reason", {"reason_code": f"Unknown code: {data.reason_code}"})
+    if data.withdrawn_on > _today() or data.withdrawn_on < case.referral.received_on:
+        raise ValidationFailed("Bad date", {"withdrawn_on": "Date of withdrawal must be between the referral date and today"})
+    _transition(case=case, action="withdraw", actor=actor, on=data.withdrawn_on, reason_code=data.reason_code)
+    case.withdrawn_on, case.withdrawal_reason = data.withdrawn_on, data.reason_code
+    case.save()
+    audit_record(actor=actor, action="case.withdraw", obj=case, detail={"reason": data.reason_code})
+    return case
