@@ -97,4 +97,6 @@ def _spark_schema(table: pa.Table):
     from pyspark.sql import types as T
 
     mapping = {pa.string(): T.StringType(), pa.int64(): T.LongType(), pa.bool_(): T.BooleanType()}
-    return T.StructType([T.StructField(f.name, mapping.get(f.type, T.StringType()), True) for f in table.schema])
+    return T.StructType(
+        [T.StructField(f.name, mapping.get(f.type, T.StringType()), True) for f in table.schema]
+    )

@@ -60,7 +60,11 @@ def exact_match_clusters(records: Iterable[Mapping[str, str]]) -> dict[str, str]
     """
     out: dict[str, str] = {}
     for rec in records:
-        given, family, dob = fold(rec.get("given_name") or ""), fold(rec.get("family_name") or ""), rec.get("date_of_birth")
+        given, family, dob = (
+            fold(rec.get("given_name") or ""),
+            fold(rec.get("family_name") or ""),
+            rec.get("date_of_birth"),
+        )
         rid = str(rec["record_id"])
         out[rid] = f"{given}|{family}|{dob}" if (given or family) and dob else f"alone:{rid}"
     return out

@@ -47,7 +47,9 @@ class InputFileError(ValueError):
         self.problems = problems
         shown = problems[:_MAX_REPORTED]
         more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        super().__init__(f"{path}: {len(problems)} problem(s), nothing was written:\n  " + "\n  ".join(shown) + more)
+        super().__init__(
+            f"{path}: {len(problems)} problem(s), nothing was written:\n  " + "\n  ".join(shown) + more
+        )
 
 
 def read_people_csv(*, path: Path) -> list[dict]:
@@ -147,8 +149,12 @@ def link_file(
         progress=progress,
     )
     _write_table(result.clusters, output_path)
-    progress(f"Wrote {result.clusters.num_rows:,} records in {result.stats['clusters']:,} clusters to {output_path}")
+    progress(
+        f"Wrote {result.clusters.num_rows:,} records in {result.stats['clusters']:,} clusters to {output_path}"
+    )
     if pairs_path and result.pairs is not None:
         _write_table(result.pairs, pairs_path)
-        progress(f"Wrote {result.pairs.num_rows:,} scored pairs at or above {pairs_threshold} to {pairs_path}")
+        progress(
+            f"Wrote {result.pairs.num_rows:,} scored pairs at or above {pairs_threshold} to {pairs_path}"
+        )
     return result

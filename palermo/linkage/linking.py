@@ -140,13 +140,17 @@ def link_records(
     engine = open_backend(name=backend, threads=threads)
     try:
         people = engine.register(table=table, name="people_clean")
-        linker = Linker(people, saved.settings_for(dialect=engine.dialect, n_records=n), log_level=logging.WARNING)
+        linker = Linker(
+            people, saved.settings_for(dialect=engine.dialect, n_records=n), log_level=logging.WARNING
+        )
         floor = min(threshold, pairs_threshold) if pairs_threshold is not None else threshold
         predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         pred = predictions.physical_name
         n_pairs = _scalar(linker, f"SELECT count(*) AS n FROM {pred}")
         stats["pairs_scored_above_floor"] = n_pairs
-        start = _timed(progress, stats, "predict", f"Scored candidate pairs: {n_pairs:,} at or above {floor}", start)
+        start = _timed(
+            progress, stats, "predict", f"Scored candidate pairs: {n_pairs:,} at or above {floor}", start
+        )
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=threshold
         )
@@ -177,7 +181,9 @@ def link_records(
                 f"SELECT {_PAIR_COLUMNS} FROM {pred} WHERE match_probability >= {pairs_threshold} "
                 "ORDER BY match_probability DESC, record_id_l, record_id_r",
             )
-        _timed(progress, stats, "cluster", f"Clustered into {stats['clusters']:,} people at {threshold}", start)
+        _timed(
+            progress, stats, "cluster", f"Clustered into {stats['clusters']:,} people at {threshold}", start
+        )
         return LinkResult(clusters=out, pairs=pairs, stats=stats)
     finally:
         engine.close()
@@ -213,7 +219,9 @@ def score_new_records(
             known = engine.register(table=known_table, name="known_people")
             new = engine.register(table=new_table, name="new_people")
             settings = saved.settings_for(
-                dialect=engine.dialect, n_records=known_table.num_rows + new_table.num_rows, link_type="link_only"
+                dialect=engine.dialect,
+                n_records=known_table.num_rows + new_table.num_rows,
+                link_type="link_only",
             )
             linker = Linker([known, new], settings, log_level=logging.WARNING)
             pred = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
@@ -234,7 +242,9 @@ def score_new_records(
             )
             linker = Linker(new_only, settings, log_level=logging.WARNING)
             pred = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-            sql = f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pred.physical_name}"
+            sql = (
+                f"SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM {pred.physical_name}"
+            )
             for row in _fetch(engine, linker, sql).to_pylist():
                 results.append(_pair(row["unique_id_r"], row["unique_id_l"], row))
     finally:

@@ -41,7 +41,9 @@ def _zipf(n: int, s: float = 0.9) -> tuple[float, ...]:
     return tuple(1.0 / (rank**s) for rank in range(1, n + 1))
 
 
-_VN_FAMILY = _split("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lâm Mai")
+_VN_FAMILY = _split(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lâm Mai"
+)
 _CN_FAMILY = _split(
     "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo Zheng Liang "
     "Xie Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei"
@@ -237,7 +239,9 @@ POOLS: tuple[NamePool, ...] = (
             "Ahmad Mohammad Abdul Ali Hamid Karim Nasir Rahim Jawad Farid Omid Sohail Wahid Zabihullah "
             "Naveed Shafiq Habib Khalid Mustafa Bilal Sayed Rashid Zaman Qasim"
         ),
-        given_female=_split("Fatima Maryam Zahra Parwana Shabnam Nargis Farzana Mina Laila Roya Sahar Hamida"),
+        given_female=_split(
+            "Fatima Maryam Zahra Parwana Shabnam Nargis Farzana Mina Laila Roya Sahar Hamida"
+        ),
         family=_split(
             "Ahmadi Rahimi Karimi Mohammadi Hakimi Sultani Popal Durrani Safi Stanekzai Noori Haidari "
             "Wardak Amiri Azizi Sadat Hashimi Rezaei Jalali Nazari Yousufzai Khan Mansoor Qaderi"

@@ -119,5 +119,12 @@ class Command(BaseCommand):
             described = f"palermo.synth.people, {options['records']} records, seed {options['seed']}"
         progress(f"Training on {described}")
         output = options["output"] or Path(str(resources.files(DEFAULT_MODEL[0]).joinpath(DEFAULT_MODEL[1])))
-        train_model(records=records, output=output, training_data=described, seed=options["seed"], backend=options["backend"], progress=progress)
+        train_model(
+            records=records,
+            output=output,
+            training_data=described,
+            seed=options["seed"],
+            backend=options["backend"],
+            progress=progress,
+        )
         self.stdout.write(f"Model saved to {output}")
