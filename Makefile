@@ -1,0 +1,61 @@
+# Palermo — the two commands a new machine needs:
+#   make run    set up, load demo data on SQLite and serve on http://127.0.0.1:8000
+#   make test   set up and run the whole test suite (SQLite, then PostgreSQL)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run test test-sqlite test-pg install assets chromium lint demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend from npm, compiled with Arial (Palermo is not a GOV.UK service).
+assets: node_modules/.installed install
+	$(BIN)/python scripts/build_assets.py
+
+# Debian's chromium for the browser tests (never a downloaded browser).
+chromium:
+	sh scripts/ensure_chromium.sh
+
+run: install assets
+	$(BIN)/palermo demo
+	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above."
+	$(BIN)/palermo runserver $(HOST)
+
+demo: install
+	$(BIN)/palermo demo
+
+test: install assets chromium
+	$(BIN)/ruff check palermo tests benchmarks
+	$(BIN)/python -m palermo law check
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-pg
+
+test-sqlite:
+	PALERMO_ENV=test $(BIN)/pytest -p no:randomly
+
+# A throwaway PostgreSQL cluster on 127.0.0.1 (installed with apt when missing).
+test-pg:
+	sh scripts/with_postgres.sh env PALERMO_ENV=test $(BIN)/pytest -m "not browser" -p no:randomly
+
+lint:
+	$(BIN)/ruff check palermo tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules palermo/web/static/govuk palermo/web/static/app.min.css
