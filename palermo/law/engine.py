@@ -134,7 +134,13 @@ def _nations_in_force(offence: Offence, facts: Facts) -> tuple[list[str], list[S
         steps = []
         for n in live:
             entry = offence.in_force_entry(n, on)
-            steps.append(Step(f"in force in {NATION_LABELS[n]} on {on}", f"yes, from {entry.from_}", tuple(entry.sources)))
+            steps.append(
+                Step(
+                    f"in force in {NATION_LABELS[n]} on {on}",
+                    f"yes, from {entry.from_}",
+                    tuple(entry.sources),
+                )
+            )
         return live, steps
     kinds = set(statuses.values())
     if kinds == {"not_extended"}:
@@ -145,10 +151,14 @@ def _nations_in_force(offence: Offence, facts: Facts) -> tuple[list[str], list[S
         )
     if kinds <= {"not_yet_in_force", "not_extended"}:
         starts = ", ".join(
-            f"{offence.in_force[n][0].from_} in {NATION_LABELS[n]}" for n in candidates if n in offence.in_force
+            f"{offence.in_force[n][0].from_} in {NATION_LABELS[n]}"
+            for n in candidates
+            if n in offence.in_force
         )
         first = [s for n in candidates if n in offence.in_force for s in offence.in_force[n][0].sources]
-        raise _Miss("not_yet_in_force", f"{offence.id} not yet in force on {on} (in force from {starts})", first)
+        raise _Miss(
+            "not_yet_in_force", f"{offence.id} not yet in force on {on} (in force from {starts})", first
+        )
     if kinds <= {"repealed", "not_extended"}:
         ends, sources = [], []
         for n in candidates:
@@ -156,7 +166,9 @@ def _nations_in_force(offence: Offence, facts: Facts) -> tuple[list[str], list[S
             if entry is not None:
                 ends.append(f"{entry.from_} in {NATION_LABELS[n]}")
                 sources += entry.sources
-        raise _Miss("repealed", f"{offence.id} no longer in force on {on} (repealed from {', '.join(ends)})", sources)
+        raise _Miss(
+            "repealed", f"{offence.id} no longer in force on {on} (repealed from {', '.join(ends)})", sources
+        )
     raise _Miss("not_in_force", f"{offence.id} was not in force on {on} in any nation it extends to")
 
 
@@ -175,7 +187,13 @@ def _evaluate(offence: Offence, facts: Facts) -> AppliedOffence:
             offence.covers.sources,
         )
     else:
-        steps.append(Step("covers this exploitation", EXPLOITATION_LABELS[facts.exploitation], tuple(offence.covers.sources)))
+        steps.append(
+            Step(
+                "covers this exploitation",
+                EXPLOITATION_LABELS[facts.exploitation],
+                tuple(offence.covers.sources),
+            )
+        )
 
     reached: list[str] = []
     all_rules: set[str] = set()
@@ -187,7 +205,9 @@ def _evaluate(offence: Offence, facts: Facts) -> AppliedOffence:
             reached.append(n)
             label = "; ".join(f"{r}: {RULE_LABELS[r]}" for r in matched)
             since = f"rules as they stood from {entry.from_}"
-            steps.append(Step(f"territorial reach ({NATION_LABELS[n]}, {since})", label, tuple(entry.sources)))
+            steps.append(
+                Step(f"territorial reach ({NATION_LABELS[n]}, {since})", label, tuple(entry.sources))
+            )
     if not reached:
         entry = offence.rules_on(nations[0], on)[0]
         rules_text = "; ".join(RULE_LABELS[r] for r in sorted(all_rules)) or "none"
@@ -212,20 +232,35 @@ def _evaluate(offence: Offence, facts: Facts) -> AppliedOffence:
                 failed.append((c, list(entry.sources)))
                 ok = False
             else:
-                steps.append(Step(f"condition ({NATION_LABELS[n]})", CONDITION_LABELS[c], tuple(entry.sources)))
+                steps.append(
+                    Step(f"condition ({NATION_LABELS[n]})", CONDITION_LABELS[c], tuple(entry.sources))
+                )
         if ok:
             final.append(n)
     if not final:
         if missing:
             c = missing[0]
-            raise _Miss("fact_missing", f"cannot tell whether {offence.id} applied: it requires that {CONDITION_LABELS[c]}; give {c}: true or false")
+            raise _Miss(
+                "fact_missing",
+                f"cannot tell whether {offence.id} applied: it requires that {CONDITION_LABELS[c]}; give {c}: true or false",
+            )
         c, sources = failed[0]
         raise _Miss("condition_not_met", f"{offence.id} requires that {CONDITION_LABELS[c]}", sources)
 
     penalty = offence.penalty_on(on)
-    steps.append(Step("maximum penalty", penalty.value.text() if penalty.value else "not stated", tuple(penalty.sources)))
+    steps.append(
+        Step(
+            "maximum penalty", penalty.value.text() if penalty.value else "not stated", tuple(penalty.sources)
+        )
+    )
     if offence.strict_liability.value:
-        steps.append(Step("strict liability", "yes: no mental element as to the circumstances", tuple(offence.strict_liability.sources)))
+        steps.append(
+            Step(
+                "strict liability",
+                "yes: no mental element as to the circumstances",
+                tuple(offence.strict_liability.sources),
+            )
+        )
     return AppliedOffence(
         id=offence.id,
         title=offence.title,
@@ -250,7 +285,9 @@ def offences_applicable(facts: Facts | dict[str, Any], *, offences: list[Offence
         try:
             answer.offences.append(_evaluate(offence, facts))
         except _Miss as miss:
-            answer.not_applicable.append(NearMiss(offence.id, offence.title, miss.code, miss.reason, _dedupe(miss.sources)))
+            answer.not_applicable.append(
+                NearMiss(offence.id, offence.title, miss.code, miss.reason, _dedupe(miss.sources))
+            )
     answer.reasons = _reasons(answer, catalogue)
     return answer
 
@@ -266,12 +303,16 @@ def _reasons(answer: Answer, catalogue: list[Offence]) -> list[str]:
             "immoral earnings had to be used instead (seed note §3)."
         )
     if answer.offences:
-        listed = "; ".join(f"{o.id} ({o.title}, {', '.join(NATION_LABELS[n] for n in o.nations)})" for o in answer.offences)
+        listed = "; ".join(
+            f"{o.id} ({o.title}, {', '.join(NATION_LABELS[n] for n in o.nations)})" for o in answer.offences
+        )
         reasons.append(f"{len(answer.offences)} offence(s) applied: {listed}.")
     else:
         reasons.append("No specific trafficking offence in this knowledge base applied to these facts.")
     if answer.not_applicable:
-        reasons.append(f"{len(answer.not_applicable)} related offence(s) did not apply; see not_applicable for why.")
+        reasons.append(
+            f"{len(answer.not_applicable)} related offence(s) did not apply; see not_applicable for why."
+        )
     if any(o.unverified for o in answer.offences):
         reasons.append(
             "Part of this answer rests on sources marked verified: false (outside the seed note and not checked); "

@@ -125,7 +125,9 @@ class Offence(BaseModel):
         start = self.first_in_force
         for label, values in (("territorial", self.territorial), ("max_penalty", self.max_penalty)):
             if values[0].from_ > start:
-                raise ValueError(f"{label} must have a value from {start}, the first day the offence was in force")
+                raise ValueError(
+                    f"{label} must have a value from {start}, the first day the offence was in force"
+                )
         nations = set(self.in_force)
         for entries in [*self.territorial, *self.conditions]:
             for e in entries.value or []:
@@ -212,7 +214,9 @@ def all_offences(root: Path = OFFENCES_DIR) -> dict[str, Offence]:
         for field in ("replaces", "replaced_by"):
             for ref in getattr(offence, field):
                 if ref not in found:
-                    raise LawDataError(f"{root / (offence.id + '.yaml')}: {field}: unknown offence id {ref!r}")
+                    raise LawDataError(
+                        f"{root / (offence.id + '.yaml')}: {field}: unknown offence id {ref!r}"
+                    )
     return dict(sorted(found.items(), key=lambda kv: (kv[1].first_in_force, kv[0])))
 
 

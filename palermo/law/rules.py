@@ -46,7 +46,11 @@ def rule_holds(rule: str, facts: Facts, nation: str) -> bool:
 def describe_conduct_place(facts: Facts) -> str:
     """A plain description of where and by whom, for near-miss messages."""
     who = "a UK company" if facts.offender_is_uk_company else f"a {facts.offender_nationality} national"
-    where = "outside the UK" if facts.jurisdiction == "outside_uk" else f"in {facts.jurisdiction.replace('_', ' ')}"
+    where = (
+        "outside the UK"
+        if facts.jurisdiction == "outside_uk"
+        else f"in {facts.jurisdiction.replace('_', ' ')}"
+    )
     movement = ""
     if facts.conduct in MOVEMENT_CONDUCT:
         movement = (
