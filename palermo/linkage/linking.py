@@ -33,7 +33,7 @@ from palermo.linkage.cleaning import CLEAN_COLUMNS, clean_record
 from palermo.linkage.model import SavedModel, build_settings, load_model, save_model
 
 #: Default probability at or above which two records are linked into one cluster.
-DEFAULT_THRESHOLD = 0.95
+DEFAULT_THRESHOLD = 0.9
 
 Progress = Callable[[str], None]
 

@@ -157,6 +157,13 @@ BLOCKING_RULES = (
     block_on("given_ph", "family_ph"),
     "l.given_ph = r.family_ph AND l.family_ph = r.given_ph",
     "l.dob = r.dob AND l.nationality = r.nationality AND NOT l.dob_placeholder",
+    # a typo in one name and a disputed year of birth: same birthday (not a placeholder)
+    "l.given = r.given AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day AND NOT l.dob_placeholder",
+    "l.family = r.family AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day AND NOT l.dob_placeholder",
+    # names swapped with a typo in one of them
+    "l.given = r.family AND l.dob = r.dob",
+    # a typo late in the family name, date missing or wrong
+    "l.given = r.given AND substr(l.family, 1, 3) = substr(r.family, 1, 3)",
 )
 
 

@@ -31,10 +31,29 @@ class NamePool:
     middle_male: tuple[str, ...] = ()
     middle_female: tuple[str, ...] = ()
     family_weights: tuple[float, ...] = field(default=())
+    family_tail: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    given_tail_male: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    given_tail_female: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    tail_share: float = 0.0
+
+    def long_tail(self, kind: str) -> tuple[str, ...]:
+        """Names composed from stems and endings (``Ash``+``worth``), for the rare-name tail.
+
+        A national data set has thousands of rare names besides the common ones; without
+        them a million generated records would all share a few hundred names.
+        """
+        stems, endings = {"family": self.family_tail, "male": self.given_tail_male}.get(
+            kind, self.given_tail_female
+        )
+        return tuple(stem + ending for stem in stems for ending in endings)
 
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split())
+
+
+def _tail(stems: str, endings: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(stems.split()), tuple(endings.split())
 
 
 def _zipf(n: int, s: float = 0.9) -> tuple[float, ...]:
@@ -73,6 +92,13 @@ POOLS: tuple[NamePool, ...] = (
             "Rogers Gray Mason Ali Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes"
         ),
         spellings=("British", "United Kingdom", "UK", "GB", "GBR", "England"),
+        family_tail=_tail(
+            "Ash Black Brad Bright Brook Cald Chad Clay Cole Crom Dal Dray Elm Fair Farn Fox Gold Green Hal "
+            "Hart Hay Hol Kel Kings Lang Lock Mar Mel Mid Mor Nor Oak Pem Red Rush Sal Shel Stan Stock Sum "
+            "Thorn Wal West Whit Wood Wyn",
+            "ton ford ley wood worth field by ham well more son hurst stead wick ridge dale croft bury cott land",
+        ),
+        tail_share=0.6,
     ),
     NamePool(
         iso3="ALB",
@@ -92,6 +118,11 @@ POOLS: tuple[NamePool, ...] = (
             "Sula Hysa Nika Kapllani Brahimi Osmani Qosja Kuka Bushati Dibra Malaj Vata"
         ),
         spellings=("Albania", "Albanian", "AL", "ALB"),
+        family_tail=_tail(
+            "Ber Bre Dal Dem Dra Gjo Hal Kal Kur Lek Mar Muj Ndr Pre Rex Sel Shk Tol Vel Xhe Zef",
+            "aj i ja llari ku mi ni ri xhiu ollari",
+        ),
+        tail_share=0.4,
     ),
     NamePool(
         iso3="VNM",
@@ -128,6 +159,15 @@ POOLS: tuple[NamePool, ...] = (
             "Hagos Zerai Mesfin Tewelde Weldu Teklehaimanot Measho Ghirmay Solomon Isaak"
         ),
         spellings=("Eritrea", "Eritrean", "ER", "ERI"),
+        family_tail=_tail(
+            "Gebre Haile Tesfa Wolde Kidane Habte Tekle Berhe Zere Fitsum Ghebre Mehret",
+            "mariam michael selassie medhin hiwet giorgis yesus kidan mikael ab",
+        ),
+        given_tail_male=_tail(
+            "Gebre Haile Tesfa Wolde Kiflom Habte", "mariam michael selassie medhin giorgis ab"
+        ),
+        given_tail_female=_tail("Tsega Mebrat Hiwet Selam Abrehet", "mariam yesus hiwet"),
+        tail_share=0.4,
     ),
     NamePool(
         iso3="SDN",
@@ -144,6 +184,13 @@ POOLS: tuple[NamePool, ...] = (
             "Elamin Babiker Abdelrahman Elsheikh Ismail Idris Salih Mahmoud Hamid Khalil Elnour Bakri"
         ),
         spellings=("Sudan", "Sudanese", "SD", "SDN"),
+        family_tail=_tail(
+            "El Al", "amin hassan fadil tayeb bashir nour haj mahdi tahir sadiq zubair khair obeid tom"
+        ),
+        given_tail_male=_tail(
+            "Abdel Abdul", "rahman aziz karim majid latif hamid salam qadir wahab hakim moneim"
+        ),
+        tail_share=0.4,
     ),
     NamePool(
         iso3="ROU",
@@ -162,6 +209,11 @@ POOLS: tuple[NamePool, ...] = (
             "Lazăr Neagu Dobre Zamfir Căpraru Rădulescu Sandu Cojocaru Ursu Vlad"
         ),
         spellings=("Romania", "Romanian", "RO", "ROU"),
+        family_tail=_tail(
+            "Andr Bal Bot Cost Drag Fil Grig Ior Lup Marc Nic Opr Pet Rad Stef Tom Vas Zah Mocan Bucur",
+            "escu eanu ache ariu oiu ila",
+        ),
+        tail_share=0.5,
     ),
     NamePool(
         iso3="CHN",
@@ -177,6 +229,15 @@ POOLS: tuple[NamePool, ...] = (
         family=_CN_FAMILY,
         family_weights=_zipf(len(_CN_FAMILY), 0.7),
         spellings=("China", "Chinese", "CN", "CHN"),
+        given_tail_male=_tail(
+            "Zhi Jia Yu Zi Hao Xin Jun Wen Ming Tian Guo Jian Hong Qing Shu",
+            "wei hao yu xuan ming jie qiang hua long peng rui bo tao feng",
+        ),
+        given_tail_female=_tail(
+            "Xiao Jia Yu Zi Xin Wen Li Chun Qing Hui Shu Mei Yue",
+            "ting yan fei lin xin yi ning han qi lu jing hong ying",
+        ),
+        tail_share=0.6,
         family_first=True,
     ),
     NamePool(
@@ -196,6 +257,11 @@ POOLS: tuple[NamePool, ...] = (
             "Uche Okoro Ekwueme Abubakar Lawal Olaniyan"
         ),
         spellings=("Nigeria", "Nigerian", "NG", "NGA"),
+        family_tail=_tail(
+            "Ade Ola Olu Oye Chi Nwa Obi Eze Ike Oke Ogun Aki Ayo Baba",
+            "yemi wale kunle bunmi nedu chukwu nna ola sanya tunde femi jide",
+        ),
+        tail_share=0.5,
     ),
     NamePool(
         iso3="POL",
@@ -214,6 +280,11 @@ POOLS: tuple[NamePool, ...] = (
             "Nowakowski Pawłowski Michalski Nowicki Adamczyk Dudek Zając Wieczorek Jabłoński Król"
         ),
         spellings=("Poland", "Polish", "PL", "POL"),
+        family_tail=_tail(
+            "Bor Chmiel Dob Gor Jas Kacz Kos Lis Mal Ol Pol Rud Sob Stan Tom Wal Wrob Zal Sad Grab",
+            "owski ewski ak czyk ek inski iak",
+        ),
+        tail_share=0.5,
     ),
     NamePool(
         iso3="IND",
@@ -231,6 +302,11 @@ POOLS: tuple[NamePool, ...] = (
             "Chauhan Kaur Gill Sandhu Malhotra Bhatt Mishra Pandey Chaudhary Desai"
         ),
         spellings=("India", "Indian", "IN", "IND"),
+        family_tail=_tail(
+            "Agar Bhat Chandra Dev Gan Jain Kapoor Khanna Mal Nag Pras Raj Sen Shri Srivas Tiwa",
+            "wal nagar tava dhar ani esh kar",
+        ),
+        tail_share=0.4,
     ),
     NamePool(
         iso3="AFG",
@@ -247,6 +323,8 @@ POOLS: tuple[NamePool, ...] = (
             "Wardak Amiri Azizi Sadat Hashimi Rezaei Jalali Nazari Yousufzai Khan Mansoor Qaderi"
         ),
         spellings=("Afghanistan", "Afghan", "AF", "AFG"),
+        family_tail=_tail("Ahmad Rahman Nazar Gul Sher Noor Khalil Zahir Qader Wali Hamid", "zai i yar khel"),
+        tail_share=0.4,
     ),
     NamePool(
         iso3="IRN",
@@ -261,6 +339,11 @@ POOLS: tuple[NamePool, ...] = (
             "Hashemi Ghorbani Mousavi Akbari Amini Bagheri Heidari Nazari Azizi"
         ),
         spellings=("Iran", "Iranian", "IR", "IRN"),
+        family_tail=_tail(
+            "Rahim Karim Hashem Jafar Mousa Sadegh Tehran Shiraz Tabriz Esfahan Ghaffar Hassan Kashan",
+            "i zadeh pour nia far",
+        ),
+        tail_share=0.5,
     ),
 )
 

@@ -125,11 +125,18 @@ def _draw_person(rng: random.Random, person_id: str, rates: ErrorRates, today: d
     pool = rng.choices(POOLS, weights=[p.weight for p in POOLS])[0]
     gender = "F" if rng.random() < 0.45 else "M"
     given_list = pool.given_female if gender == "F" else pool.given_male
-    given = rng.choice(given_list)
+    given_tail = _long_tail(pool, "female" if gender == "F" else "male")
+    if given_tail and rng.random() < pool.tail_share:
+        given = rng.choice(given_tail)
+    else:
+        given = rng.choice(given_list)
     middles = pool.middle_female if gender == "F" else pool.middle_male
     if middles:
         given = f"{rng.choice(middles)} {given}"
-    if pool.family_weights:
+    family_tail = _long_tail(pool, "family")
+    if family_tail and rng.random() < pool.tail_share:
+        family = rng.choice(family_tail)
+    elif pool.family_weights:
         family = rng.choices(pool.family, weights=pool.family_weights)[0]
     else:
         family = rng.choice(pool.family)
@@ -144,6 +151,16 @@ def _draw_person(rng: random.Random, person_id: str, rates: ErrorRates, today: d
         gender=gender,
         age_assessed=rng.random() < rates.age_assessed,
     )
+
+
+_TAILS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _long_tail(pool: NamePool, kind: str) -> tuple[str, ...]:
+    key = (pool.iso3, kind)
+    if key not in _TAILS:
+        _TAILS[key] = pool.long_tail(kind)
+    return _TAILS[key]
 
 
 def _record_dob(rng: random.Random, person: _Person, rates: ErrorRates) -> str:

@@ -37,7 +37,7 @@ def test_clusters_cover_every_record_in_input_order(labelled, linked):
     records, _ = labelled
     rows = linked.clusters.to_pylist()
     assert [r["record_id"] for r in rows] == [r["record_id"] for r in records]
-    assert all(0.95 <= r["match_probability"] <= 1.0 for r in rows)
+    assert all(0.9 <= r["match_probability"] <= 1.0 for r in rows)
     singletons = {r["cluster_id"] for r in rows}
     assert len(singletons) == linked.stats["clusters"]
 
