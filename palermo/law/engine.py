@@ -288,6 +288,7 @@ def offences_applicable(facts: Facts | dict[str, Any], *, offences: list[Offence
             answer.not_applicable.append(
                 NearMiss(offence.id, offence.title, miss.code, miss.reason, _dedupe(miss.sources))
             )
+    answer.not_applicable.sort(key=lambda n: n.code == "not_extended")
     answer.reasons = _reasons(answer, catalogue)
     return answer
 

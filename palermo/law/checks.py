@@ -1,0 +1,56 @@
+"""Validate every law data file: what CI and ``palermo law check`` run.
+
+Refuses a value without a citation, dates out of order, an unknown id in a cross-reference
+(``replaced_by``, ``see_also``, a test case's expectations), and a YAML test case the engine fails.
+Each problem names the file and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from palermo.law.cases import CASES_DIR, all_cases, case_failures
+from palermo.law.definitions import DEFINITIONS_DIR, all_definitions
+from palermo.law.offences import OFFENCES_DIR, all_offences
+from palermo.law.parameters import POLICY_DIR, ParameterError, load_parameter_file
+from palermo.law.schema import LawDataError
+
+
+def law_data_check(
+    *,
+    policy_dir: Path = POLICY_DIR,
+    offences_dir: Path = OFFENCES_DIR,
+    definitions_dir: Path = DEFINITIONS_DIR,
+    cases_dir: Path = CASES_DIR,
+    run_cases: bool = True,
+) -> tuple[dict[str, int], list[str]]:
+    """Check everything; return counts of what was checked and the list of problems (empty if none)."""
+    problems: list[str] = []
+    counts = {"parameters": 0, "offences": 0, "definitions": 0, "cases": 0}
+    for path in sorted(policy_dir.rglob("*.yaml")):
+        try:
+            load_parameter_file(path, root=policy_dir)
+            counts["parameters"] += 1
+        except ParameterError as exc:
+            problems.append(str(exc))
+    try:
+        offences = all_offences(offences_dir)
+        counts["offences"] = len(offences)
+    except LawDataError as exc:
+        problems.append(str(exc))
+        return counts, problems
+    try:
+        counts["definitions"] = len(all_definitions(definitions_dir, frozenset(offences)))
+    except LawDataError as exc:
+        problems.append(str(exc))
+    if offences_dir == OFFENCES_DIR:  # cases run against the shipped offences only
+        try:
+            cases = all_cases(cases_dir)
+            counts["cases"] = len(cases)
+            if run_cases:
+                for name, case in cases:
+                    for failure in case_failures(case):
+                        problems.append(f"{cases_dir}/{name}: {failure}")
+        except LawDataError as exc:
+            problems.append(str(exc))
+    return counts, problems
