@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -53,8 +53,21 @@ class Organisation(models.Model):
         return self.name
 
 
+CONTENT_APPS = {"nrm", "people", "support", "children", "intelligence", "justice", "linkage"}
+
+
 class User(AbstractUser):
-    """A person who signs in. What they may do comes from their memberships."""
+    """A person who signs in. What they may do comes from their memberships.
+
+    Django lets an active superuser pass every permission check; for case content Palermo
+    does not: administrators manage users and organisations and see no case content unless a
+    membership gives it (design.md, least privilege).
+    """
+
+    def has_perm(self, perm, obj=None):
+        if perm.split(".", 1)[0] in CONTENT_APPS:
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
     def memberships_active(self):
         return self.memberships.filter(organisation__disabled_on__isnull=True)
