@@ -53,6 +53,7 @@ class Organisation(models.Model):
         return self.name
 
 
+ADMIN_APPS = {"accounts", "auth", "core"}
 CONTENT_APPS = {"nrm", "people", "support", "children", "intelligence", "justice", "linkage"}
 
 
@@ -65,9 +66,24 @@ class User(AbstractUser):
     """
 
     def has_perm(self, perm, obj=None):
-        if perm.split(".", 1)[0] in CONTENT_APPS:
+        app = perm.split(".", 1)[0]
+        if app in CONTENT_APPS:
             return self.is_active and _user_has_perm(self, perm, obj)
+        if app in ADMIN_APPS and self._is_administrator():
+            return True
         return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        if app_label in CONTENT_APPS:
+            return False
+        if app_label in ADMIN_APPS and self._is_administrator():
+            return True
+        return super().has_module_perms(app_label)
+
+    def _is_administrator(self) -> bool:
+        from palermo.accounts.roles import ADMINISTRATOR
+
+        return self.is_active and self.is_staff and self.has_role(ADMINISTRATOR)
 
     def memberships_active(self):
         return self.memberships.filter(organisation__disabled_on__isnull=True)
@@ -137,3 +153,6 @@ class ApiToken(models.Model):
             .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

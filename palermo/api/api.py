@@ -76,6 +76,8 @@ def _http_error(request, exc: HttpError):
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 
+from palermo.core.api import router as audit_router  # noqa: E402
 from palermo.nrm.api import router as nrm_router  # noqa: E402
 
 api.add_router("/", nrm_router)
+api.add_router("/", audit_router)

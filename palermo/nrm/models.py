@@ -96,6 +96,9 @@ class ReferralExploitationType(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["referral", "code"], name="referral_exploitation_unique")]
 
+    def __str__(self) -> str:
+        return self.code
+
 
 class Case(models.Model):
     """An NRM case: the decisions on one referral, its status and its dated deadlines.
@@ -157,6 +160,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["decided_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.outcome} on {self.decided_on}"
+
 
 class CaseTransition(models.Model):
     """Append-only history of status changes: who did what, when, and from which state."""
@@ -173,6 +179,9 @@ class CaseTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class DutyToNotify(models.Model):

@@ -18,7 +18,14 @@ from palermo.accounts.models import Organisation
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, TransitionRefused, ValidationFailed
 from palermo.nrm import codes, deadlines, workflow
-from palermo.nrm.models import Case, CaseTransition, Decision, DutyToNotify, Referral, ReferralExploitationType
+from palermo.nrm.models import (
+    Case,
+    CaseTransition,
+    Decision,
+    DutyToNotify,
+    Referral,
+    ReferralExploitationType,
+)
 from palermo.nrm.routing import competent_authority_for
 from palermo.nrm.schemas import DecisionIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.people.models import Person

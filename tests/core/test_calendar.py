@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from palermo.core.calendar import NATIONS, add_working_days, holiday_name, is_working_day, working_days_between
+from palermo.core.calendar import (
+    NATIONS,
+    add_working_days,
+    holiday_name,
+    is_working_day,
+    working_days_between,
+)
 
 nations = st.sampled_from(sorted(NATIONS))
 dates = st.dates(min_value=dt.date(2009, 1, 1), max_value=dt.date(2032, 12, 31))

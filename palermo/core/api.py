@@ -1,0 +1,39 @@
+"""The audit log for monitors (seed note §8, §10: an independent National Rapporteur-style
+body reads what was done). Monitors see events, never personal data: events hold ids and codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Router
+
+from palermo.accounts.roles import MONITOR
+from palermo.core.audit import audit_record
+from palermo.core.exceptions import NotAllowed
+from palermo.core.models import AuditEvent
+
+router = Router(tags=["Audit"])
+
+
+@router.get("/audit-events", response=dict[str, Any], summary="Audit log (monitors)")
+def audit_events(request, action: str | None = None, since: dt.date | None = None, page: int = 1, page_size: int = 100):
+    user = request.auth
+    if not user.has_role(MONITOR):
+        raise NotAllowed("Only monitors can read the audit log")
+    qs = AuditEvent.objects.order_by("-id")
+    if action:
+        qs = qs.filter(action=action)
+    if since:
+        qs = qs.filter(occurred_at__date__gte=since)
+    page_size = max(1, min(page_size, 500))
+    page = max(1, page)
+    total = qs.count()
+    items = [
+        {"id": e.pk, "occurred_at": e.occurred_at, "actor": e.actor_label, "action": e.action,
+         "object_type": e.object_type, "object_id": e.object_id, "request_id": e.request_id,
+         "detail": e.detail, "seq": e.seq}
+        for e in qs[(page - 1) * page_size : page * page_size]
+    ]
+    audit_record(actor=user, action="audit.read", object_type="core.auditevent", detail={"rows": len(items)})
+    return {"count": total, "page": page, "page_size": page_size, "items": items}
