@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "palermo.web.context_processors.palermo",
             ],
         },
     },
@@ -186,3 +187,7 @@ LOGGING = {
 # --- Palermo ----------------------------------------------------------------------------
 PALERMO_KEY_FILE = os.environ.get("PALERMO_KEY_FILE", str(DATA_DIR / "keys" / "fernet.keys"))
 PALERMO_BLIND_INDEX_KEY_FILE = str(DATA_DIR / "keys" / "blind-index.key")
+# Score each new referral's person against everyone known (issue 5); the demo loader and bulk
+# imports switch it off and rely on `palermo link run`.
+PALERMO_LINK_ON_REFERRAL = os.environ.get("PALERMO_LINK_ON_REFERRAL", "1") == "1"
+PALERMO_LINK_REVIEW_THRESHOLD = float(os.environ.get("PALERMO_LINK_REVIEW_THRESHOLD", "0.5"))
