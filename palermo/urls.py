@@ -8,5 +8,6 @@ from palermo.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("palermo.law.urls")),
     path("", include("palermo.web.urls")),
 ]
