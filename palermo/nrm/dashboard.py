@@ -4,7 +4,8 @@
   aggregates only, because they see no case records);
 * decisions overdue, and due within two working days;
 * periods ending this week: recovery periods reaching their minimum end and reconsideration
-  windows closing (Monday to Sunday of the current week);
+  windows closing in the seven days from today (a rolling week, so on a Friday it still shows
+  next Monday's);
 * for decision makers: the median number of working days from referral to the first
   reasonable grounds decision, over decisions made in the last 90 days, counted in the
   referral's nation's calendar (the same calendar that set the target date);
@@ -68,8 +69,8 @@ def dashboard_scope(user) -> str:
 
 
 def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
-    start = today - dt.timedelta(days=today.weekday())
-    return start, start + dt.timedelta(days=6)
+    """Today and six days on: the rolling week the dashboard looks ahead over."""
+    return today, today + dt.timedelta(days=6)
 
 
 def periods_ending(qs, start: dt.date, end: dt.date):

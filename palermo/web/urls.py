@@ -1,7 +1,26 @@
+"""The web interface's pages (namespace ``web``)."""
+
 from django.urls import path
 
-from palermo.web import views
+from palermo.web.views import auth, cases, dashboard, dtn, referral, reviews
+
+app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", auth.home, name="home"),
+    path("sign-in/", auth.SignInView.as_view(), name="sign_in"),
+    path("sign-out/", auth.sign_out, name="sign_out"),
+    path("accessibility/", auth.accessibility, name="accessibility"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/decision/", cases.decision_create, name="decision_create"),
+    path("cases/<int:case_id>/withdraw/", cases.case_withdraw, name="case_withdraw"),
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/<int:decision_id>/", reviews.review_detail, name="review_detail"),
+    path("duty-to-notify/", dtn.dtn_list, name="dtn_list"),
+    path("refer/", referral.start, name="refer_start"),
+    path("refer/check-your-answers/", referral.check, name="refer_check"),
+    path("refer/confirmation/", referral.confirmation, name="refer_confirmation"),
+    path("refer/<slug:slug>/", referral.step, name="refer_step"),
 ]

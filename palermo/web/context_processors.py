@@ -1,0 +1,41 @@
+"""What every page needs to know about the signed-in user: who they are, where they work,
+and which parts of Palermo their roles open (the navigation)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from palermo.accounts import roles as R
+from palermo.web import access
+
+
+def palermo(request) -> dict:
+    user = getattr(request, "user", None)
+    ctx = {"service_name": "Palermo", "phase": _("Demo") if settings.DEBUG else _("Alpha"),
+           "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60}
+    if user is None or not user.is_authenticated:
+        return ctx
+    memberships = list(user.memberships_active().select_related("organisation").order_by("organisation__name", "role"))
+    current = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+    nav = [("dashboard", _("Dashboard"), reverse("web:dashboard"), current.startswith("dashboard"))]
+    if access.can_list_cases(user):
+        nav.append(("cases", _("Cases"), reverse("web:case_list"), current.startswith("case") or current.startswith("decision")))
+    if access.can_refer(user):
+        nav.append(("refer", _("Refer a potential victim"), reverse("web:refer_start"), current.startswith("refer")))
+    if user.has_role(R.REVIEWER):
+        nav.append(("reviews", _("Reviews"), reverse("web:review_list"), current.startswith("review")))
+    if access.can_list_dtn(user):
+        nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
+    if access.is_administrator(user):
+        nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
+    nav.append(("sign_out", _("Sign out"), reverse("web:sign_out"), current == "sign_out"))
+    ctx.update({
+        "nav_items": [{"key": k, "text": t, "href": h, "active": a} for k, t, h, a in nav],
+        "user_display_name": user.get_full_name() or user.username,
+        "user_memberships": [
+            {"role": R.ROLE_LABELS.get(m.role, m.role), "organisation": m.organisation.name} for m in memberships
+        ],
+    })
+    return ctx

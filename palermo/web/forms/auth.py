@@ -1,0 +1,33 @@
+"""Sign in."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from palermo.web.forms.base import GovukForm, required
+
+
+class SignInForm(GovukForm):
+    """Username and password. A wrong pair gets one message that does not say which was wrong."""
+
+    username = forms.CharField(label=_("Username"), max_length=150, error_messages=required(_("Enter your username")))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput,
+                               error_messages=required(_("Enter your password")))
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None or not self.user_cache.is_active:
+                self.add_error("username", _("Enter a correct username and password"))
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache

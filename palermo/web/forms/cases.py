@@ -1,0 +1,130 @@
+"""The caseload filter (a GET form) and the forms of the decision, review and withdrawal pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palermo.accounts.models import Organisation
+from palermo.core.calendar import NATION_LABELS
+from palermo.nrm import codes, workflow
+from palermo.web.forms.base import GovukDateField, GovukForm, required
+
+
+class CaseFilterForm(GovukForm):
+    """Filters for the caseload. Every field is optional; an unknown value is ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    competent_authority = forms.ChoiceField(label=_("Competent authority"), required=False)
+    exploitation_type = forms.ChoiceField(label=_("Type of exploitation"), required=False)
+    nation = forms.ChoiceField(label=_("Nation"), required=False)
+    age_group = forms.ChoiceField(label=_("Child or adult"), required=False)
+    due = forms.ChoiceField(label=_("Due"), required=False)
+    reference = forms.CharField(label=_("Reference number"), required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        self.fields["status"].choices = any_ + list(workflow.STATUS_CHOICES)
+        self.fields["competent_authority"].choices = any_ + [
+            (o.code, o.name) for o in Organisation.objects.filter(kind="competent_authority").order_by("name")
+        ]
+        self.fields["exploitation_type"].choices = any_ + codes.choices("exploitation_types")
+        self.fields["nation"].choices = any_ + list(NATION_LABELS.items())
+        self.fields["age_group"].choices = any_ + [("child", _("Child")), ("adult", _("Adult"))]
+        self.fields["due"].choices = any_ + [("overdue", _("Overdue")), ("soon", _("Due in the next 2 working days"))]
+
+    def filters(self) -> dict:
+        """The valid filters only: a tampered value is dropped rather than failing the page."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}
+
+
+KIND_TITLES = {
+    "reasonable_grounds": _("Record a reasonable grounds decision"),
+    "conclusive_grounds": _("Record a conclusive grounds decision"),
+    "reconsideration": _("Record a reconsideration decision"),
+}
+
+
+class DecisionForm(GovukForm):
+    """One decision: outcome, coded reasons (those that fit the outcome), date and explanation."""
+
+    outcome = forms.ChoiceField(label=_("What is your decision?"), widget=forms.RadioSelect,
+                                error_messages=required(_("Select the decision")))
+    reasons_positive = forms.MultipleChoiceField(label=_("Reasons for a positive decision"), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    reasons_negative = forms.MultipleChoiceField(label=_("Reasons for a negative decision"), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    decided_on = GovukDateField(subject=_("date of the decision"), label=_("Date of the decision"),
+                                help_text=_("For example, 27 3 2026"), past_or_today=True)
+    reason_text = forms.CharField(label=_("Explain the decision"), widget=forms.Textarea, max_length=20000,
+                                  error_messages=required(_("Enter an explanation of the decision")),
+                                  help_text=_("Refer to the evidence and the guidance you applied."))
+    conditionals = {"outcome": {"positive": ["reasons_positive"], "negative": ["reasons_negative"]}}
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        list_name = "reconsideration_reasons" if kind == "reconsideration" else "decision_reasons"
+        all_codes = codes.codes(list_name)
+        self.fields["reasons_positive"].choices = [(k, c.label) for k, c in all_codes.items()
+                                                   if not c.disabled_on and (not c.applies_to or "positive" in c.applies_to)]
+        self.fields["reasons_negative"].choices = [(k, c.label) for k, c in all_codes.items()
+                                                   if not c.disabled_on and (not c.applies_to or "negative" in c.applies_to)]
+        if kind == "reconsideration":
+            self.fields["outcome"].label = _("What is your decision on the reconsideration?")
+            self.fields["outcome"].choices = [("positive", _("Reconsider: the case goes back for a fresh decision")),
+                                              ("negative", _("Refuse: the decision stands"))]
+        else:
+            self.fields["outcome"].choices = [("positive", _("Positive")), ("negative", _("Negative"))]
+            self.fields["outcome"].item_hints = {
+                "negative": _("A negative decision takes effect only when a reviewer agrees with it."),
+            }
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome:
+            reasons = data.get(f"reasons_{outcome}") or []
+            if not reasons:
+                self.add_error(f"reasons_{outcome}", _("Select at least one reason for the decision"))
+            data["reason_codes"] = reasons
+        return data
+
+    def add_service_error(self, field: str, message: str) -> None:
+        if field == "reason_codes":
+            field = f"reasons_{self.data.get('outcome') or 'positive'}"
+        super().add_service_error(field, message)
+
+
+class ReviewForm(GovukForm):
+    """Second review: agree, or return the decision with a reason."""
+
+    agree = forms.ChoiceField(label=_("Do you agree with this decision?"), widget=forms.RadioSelect,
+                              choices=[("yes", _("Yes, I agree: the decision takes effect")),
+                                       ("no", _("No, return it to the decision maker"))],
+                              error_messages=required(_("Select whether you agree with the decision")))
+    note = forms.CharField(label=_("Why are you returning the decision?"), widget=forms.Textarea, required=False,
+                           max_length=5000)
+    reviewed_on = GovukDateField(subject=_("date of the review"), label=_("Date of the review"),
+                                 help_text=_("For example, 27 3 2026"), past_or_today=True)
+    conditionals = {"agree": {"no": ["note"]}}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agree") == "no" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Enter why you are returning the decision"))
+        return data
+
+
+class WithdrawForm(GovukForm):
+    reason_code = forms.ChoiceField(label=_("Why is the case being withdrawn?"), widget=forms.RadioSelect,
+                                    error_messages=required(_("Select why the case is being withdrawn")))
+    withdrawn_on = GovukDateField(subject=_("date of withdrawal"), label=_("Date of withdrawal"),
+                                  help_text=_("For example, 27 3 2026"), past_or_today=True)
+    note = forms.CharField(label=_("Notes (optional)"), widget=forms.Textarea, required=False, max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = codes.choices("withdrawal_reasons")

@@ -1,0 +1,220 @@
+"""The caseload, the case page, and the decision and withdrawal pages of one case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from palermo.accounts.models import Organisation
+from palermo.core.audit import audit_record
+from palermo.core.exceptions import TransitionRefused, ValidationFailed
+from palermo.nrm import codes, deadlines, services, workflow
+from palermo.nrm.presenters import case_detail_for_user
+from palermo.nrm.schemas import DecisionIn, WithdrawIn
+from palermo.nrm.selectors import CaseFilters
+from palermo.people.countries import country_name
+from palermo.people.models import Person
+from palermo.web import access
+from palermo.web.forms.cases import KIND_TITLES, CaseFilterForm, DecisionForm, WithdrawForm
+from palermo.web.selectors import SORTS, caseload_for_user, caseload_rows
+from palermo.web.views.common import case_or_error, decision_date_errors, requires
+
+PAGE_SIZE = 25
+
+
+def _page_numbers(page) -> list:
+    """1 … 4 5 6 … 20: the first, last and neighbouring pages (GOV.UK pagination pattern)."""
+    last, cur = page.paginator.num_pages, page.number
+    shown = sorted({1, last, cur - 1, cur, cur + 1} & set(range(1, last + 1)))
+    out, prev = [], 0
+    for n in shown:
+        if n - prev > 1:
+            out.append("…")
+        out.append(n)
+        prev = n
+    return out
+
+
+@requires(access.can_list_cases, "Your role does not include working on cases.")
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    sort = request.GET.get("sort", "due")
+    order = "desc" if request.GET.get("order") == "desc" else "asc"
+    if sort not in SORTS:
+        sort, order = "due", "asc"
+    qs = caseload_for_user(user=request.user, filters=CaseFilters(**filters), sort=sort, order=order)
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    columns = [("reference", _("Reference")), ("received", _("Received")), ("status", _("Status")), ("due", _("Next due"))]
+    return render(request, "web/case_list.html", {
+        "form": form, "page": page, "page_numbers": _page_numbers(page), "rows": caseload_rows(page.object_list, today=today),
+        "sort": sort, "order": order, "columns": columns, "filtered": bool(filters), "total": paginator.count,
+        "exploitation_labels": dict(codes.choices("exploitation_types")),
+    })
+
+
+ACTION_LINKS = {
+    "decide": _("Record a decision"),
+    "review": _("Review the negative decision"),
+    "withdraw": _("Withdraw the case"),
+}
+
+
+def _actions(case, allowed: list[str]) -> list[dict]:
+    """The buttons on the case page: one per thing the user may do now, from the workflow."""
+    out = []
+    if any(a.startswith(("rg_", "cg_", "reconsider_")) for a in allowed):
+        kind = _decision_kind(case)
+        out.append({"key": "decide", "text": KIND_TITLES[kind], "url": f"/cases/{case.pk}/decision/"})
+    if "review_agree" in allowed:
+        pending = case.decisions.filter(state="awaiting_review").first()
+        out.append({"key": "review", "text": ACTION_LINKS["review"], "url": f"/reviews/{pending.pk}/"})
+    if "withdraw" in allowed:
+        out.append({"key": "withdraw", "text": ACTION_LINKS["withdraw"], "url": f"/cases/{case.pk}/withdraw/", "secondary": True})
+    return out
+
+
+TIMELINE_TITLES = {
+    "refer": _("Referred"),
+    "rg_positive": _("Positive reasonable grounds decision"),
+    "rg_negative": _("Negative reasonable grounds decision"),
+    "cg_positive": _("Positive conclusive grounds decision"),
+    "cg_negative": _("Negative conclusive grounds decision"),
+    "review_agree": _("Reviewer agreed with the negative decision"),
+    "review_return": _("Reviewer returned the negative decision"),
+    "reconsider_accept": _("Reconsideration accepted"),
+    "reconsider_refuse": _("Reconsideration refused"),
+    "withdraw": _("Case withdrawn"),
+}
+
+
+def _timeline(detail: dict) -> list[dict]:
+    decisions = {d["id"]: d for d in detail["decisions"]}
+    withdrawal = dict(codes.choices("withdrawal_reasons"))
+    items = []
+    for event in reversed(detail["history"]):
+        d = decisions.get(event["decision_id"]) if event["decision_id"] else None
+        items.append({
+            "title": TIMELINE_TITLES.get(event["action"], event["action"]),
+            "on": event["on"], "by": event["by"], "to": event["to"],
+            "to_label": workflow.STATUS_LABELS.get(event["to"], event["to"]),
+            "reasons": d["reason_labels"] if d and not event["action"].startswith("review_") else [],
+            "decision_state": d["state"] if d else "",
+            "reason": withdrawal.get(event["reason_code"], event["reason_code"]),
+        })
+    return items
+
+
+@requires(access.can_list_cases, "Your role does not include working on cases.")
+def case_detail(request, case_id: int):
+    case = case_or_error(request, case_id)
+    audit_record(actor=request.user, action="case.view", obj=case)  # as the API's GET /cases/{id}
+    detail = case_detail_for_user(user=request.user, case=case)
+    ref = case.referral
+    person = detail["person"]
+    identity = person["identity"] if person else None
+    labels = {name: dict(codes.choices(name)) for name in ("exploitation_types", "indicators", "flags", "police_force_areas")}
+    return render(request, "web/case_detail.html", {
+        "case": case, "d": detail, "identity": identity, "person": person,
+        "narrative": ref.narrative if identity is not None else None,
+        "actions": _actions(case, detail["allowed_actions"]),
+        "timeline": _timeline(detail),
+        "competent_authority": case.competent_authority,
+        "first_responder_org": ref.first_responder_org,
+        "local_authority": ref.local_authority,
+        "exploitation_types": [labels["exploitation_types"].get(c, c) for c in detail["exploitation_types"]],
+        "indicators": [labels["indicators"].get(c, c) for c in detail["indicators"]],
+        "flags": [labels["flags"].get(c, c) for c in detail["flags"]],
+        "police_force_area": labels["police_force_areas"].get(ref.police_force_area, ref.police_force_area),
+        "exploitation_country": country_name(ref.exploitation_country) if ref.exploitation_country else "",
+        "nationalities": [country_name(n) for n in person["nationalities"]] if person else [],
+        "gender_label": dict(Person._meta.get_field("gender").choices).get(person["gender"], "") if person else "",
+        "nation_label": dict(ref._meta.get_field("nation").choices).get(ref.nation, ref.nation),
+        "location_label": ref.get_exploitation_location_display(),
+        "age_label": ref.get_age_at_exploitation_display(),
+        "consent_label": ref.get_consent_display(),
+    })
+
+
+def _decision_kind(case) -> str:
+    if case.status == workflow.REFERRED:
+        return "reasonable_grounds"
+    if case.status == workflow.RECOVERY_PERIOD:
+        return "conclusive_grounds"
+    return "reconsideration"
+
+
+def _standard_stage(case, kind: str) -> str:
+    if kind != "reconsideration":
+        return kind
+    return "reasonable_grounds" if case.status == workflow.RG_NEGATIVE else "conclusive_grounds"
+
+
+@require_http_methods(["GET", "POST"])
+@requires(access.can_list_cases, "Your role does not include working on cases.")
+def decision_create(request, case_id: int):
+    """Record a reasonable grounds, conclusive grounds or reconsideration decision: which one
+    follows from the case's status. Calls ``services.decision_record`` like the API does."""
+    case = case_or_error(request, case_id)
+    if not request.user.has_perm("nrm.decide_case", case):
+        raise PermissionDenied(_("Only a decision maker at the competent authority this case is routed to can decide it."))
+    decide_actions = [a for a in workflow.allowed_actions(case.status) if a.startswith(("rg_", "cg_", "reconsider_"))]
+    if not decide_actions:
+        return render(request, "web/cannot.html", {"case": case, "message": workflow._WHY.get(case.status, "")}, status=409)
+    kind = _decision_kind(case)
+    today = timezone.localdate()
+    form = DecisionForm(request.POST or None, kind=kind, initial={"decided_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_record(actor=request.user, case=case, data=DecisionIn(
+                kind=kind, outcome=form.cleaned_data["outcome"], decided_on=form.cleaned_data["decided_on"],
+                reason_codes=form.cleaned_data["reason_codes"], reason_text=form.cleaned_data["reason_text"]))
+        except ValidationFailed as exc:
+            decision_date_errors(form, exc)
+        except TransitionRefused as exc:
+            form.add_error("decided_on" if "before" in exc.message else None, exc.message)
+        else:
+            if decision.state == "awaiting_review":
+                messages.success(request, _("Decision recorded. It is awaiting a second review and does not take effect until a reviewer agrees."))
+            else:
+                messages.success(request, _("Decision recorded."))
+            return redirect("web:case_detail", case_id=case.pk)
+    on = form.cleaned_data.get("decided_on") if form.is_bound and hasattr(form, "cleaned_data") else None
+    on = on or today
+    standard, citation = deadlines.standard_of_proof(kind=_standard_stage(case, kind), on=on)
+    return render(request, "web/decision_form.html", {
+        "case": case, "form": form, "kind": kind, "title": KIND_TITLES[kind], "standard": standard,
+        "standard_citation": citation, "standard_on": on,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@requires(access.can_list_cases, "Your role does not include working on cases.")
+def case_withdraw(request, case_id: int):
+    case = case_or_error(request, case_id)
+    if not request.user.has_perm("nrm.withdraw_case", case):
+        raise PermissionDenied(_("Only the referring organisation or the deciding competent authority can withdraw this case."))
+    if "withdraw" not in workflow.allowed_actions(case.status):
+        return render(request, "web/cannot.html", {"case": case, "message": workflow._WHY.get(case.status, "")}, status=409)
+    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(actor=request.user, case=case, data=WithdrawIn(**form.cleaned_data))
+        except ValidationFailed as exc:
+            decision_date_errors(form, exc)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The case has been withdrawn."))
+            return redirect("web:case_detail", case_id=case.pk)
+    return render(request, "web/withdraw_form.html", {"case": case, "form": form})
+
+
+__all__ = ["case_list", "case_detail", "decision_create", "case_withdraw", "Organisation"]
