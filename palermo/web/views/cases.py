@@ -170,7 +170,7 @@ def decision_create(request, case_id: int):
         return render(request, "web/cannot.html", {"case": case, "message": workflow._WHY.get(case.status, "")}, status=409)
     kind = _decision_kind(case)
     today = timezone.localdate()
-    form = DecisionForm(request.POST or None, kind=kind, initial={"decided_on": today})
+    form = DecisionForm(request.POST if request.method == "POST" else None, kind=kind, initial={"decided_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decision_record(actor=request.user, case=case, data=DecisionIn(
@@ -203,7 +203,7 @@ def case_withdraw(request, case_id: int):
         raise PermissionDenied(_("Only the referring organisation or the deciding competent authority can withdraw this case."))
     if "withdraw" not in workflow.allowed_actions(case.status):
         return render(request, "web/cannot.html", {"case": case, "message": workflow._WHY.get(case.status, "")}, status=409)
-    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.case_withdraw(actor=request.user, case=case, data=WithdrawIn(**form.cleaned_data))

@@ -46,7 +46,7 @@ def review_detail(request, decision_id: int):
         return render(request, "web/cannot.html", {"case": case, "message": _("this decision is not awaiting a second review")}, status=409)
     if decision.decided_by_id == request.user.pk:
         return render(request, "web/cannot.html", {"case": case, "message": _("you made this decision, and a second person must review it")}, status=409)
-    form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         agree = form.cleaned_data["agree"] == "yes"
         try:
