@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from palermo.accounts.roles import ROLE_LABELS
 from palermo.core.audit import audit_seal
@@ -19,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, cases, seed, no_migrate, **opts):
         if not no_migrate:
             call_command("migrate", verbosity=0, interactive=False)
-        result = demo_load(cases=cases, seed=seed)
+        # Score people in one batch at the end rather than once per synthetic referral.
+        with override_settings(PALERMO_LINK_ON_REFERRAL=False):
+            result = demo_load(cases=cases, seed=seed)
         audit_seal()
         self.stdout.write(
             f"Demo data: {result['organisations']} organisations, {result['cases_created']} new cases "

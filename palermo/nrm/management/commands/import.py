@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from rich.progress import Progress
 
 from palermo.core.exceptions import PalermoError
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user called {username!r}")
         rejects = rejects or file.with_suffix(".rejects.csv")
+        # A bulk import is scored against known people in one batch (`palermo link run`),
+        # not one Splink job per row.
+        paused = override_settings(PALERMO_LINK_ON_REFERRAL=False)
+        paused.enable()
         try:
             if no_progress:
                 result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid, rejects_path=rejects)
@@ -41,6 +46,8 @@ class Command(BaseCommand):
                     result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid, rejects_path=rejects, progress=tick)
         except PalermoError as exc:
             raise CommandError(f"Nothing was written: {exc.message}") from exc
+        finally:
+            paused.disable()
         for err in result.errors[:200]:
             self.stderr.write(str(err))
         if len(result.errors) > 200:
