@@ -2,7 +2,10 @@
 
 * ``palermo link people --input people.csv --output clusters.csv`` — deduplicate (or merge)
   people lists into clusters; ``--pairs pairs.csv`` also writes the scored pairs for review;
-* ``palermo link train`` — re-estimate the model on synthetic (or given) records and save it.
+* ``palermo link train`` — re-estimate the model on synthetic (or given) records and save it;
+* ``palermo link run`` — link everyone in the database, propose possible matches for review
+  (never confirmed automatically) and write a report (:mod:`palermo.linkage.batch`);
+* ``palermo link repeats`` — repeat-referral statistics (aggregates only).
 
 The command only parses and reports; the work is in :mod:`palermo.linkage.filemode` and
 :mod:`palermo.linkage.linking`.
@@ -34,7 +37,7 @@ _probability.__name__ = "probability between 0 and 1"
 
 
 class Command(BaseCommand):
-    help = "Link records of the same person (Splink). Subcommands: people, train."
+    help = "Link records of the same person (Splink). Subcommands: people, train, run, repeats."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser))
@@ -76,6 +79,28 @@ class Command(BaseCommand):
         )
         train.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
 
+        run = sub.add_parser(
+            "run",
+            help="Link everyone in the database and propose possible matches for review",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        run.add_argument("--report", type=Path, help="HTML report to write (default: in the data folder)")
+        run.add_argument(
+            "--threshold", type=_probability, default=None,
+            help="lowest match probability proposed for review (default: PALERMO_LINK_REVIEW_THRESHOLD, 0.5)",
+        )  # fmt: skip
+        run.add_argument(
+            "--link-threshold", type=_probability, default=DEFAULT_THRESHOLD,
+            help=f"probability counted as a link in the report (default {DEFAULT_THRESHOLD}); nothing is linked automatically",
+        )  # fmt: skip
+        run.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
+        run.add_argument("--actor", help="username recorded in the audit log (default: system)")
+        sub.add_parser(
+            "repeats",
+            help="Repeat-referral statistics (aggregates only)",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+
     def handle(self, *args, **options):
         console = Console(stderr=True, quiet=options["verbosity"] == 0, highlight=False)
         start = time.perf_counter()
@@ -83,7 +108,16 @@ class Command(BaseCommand):
         def progress(message: str) -> None:
             console.print(f"[dim]{time.perf_counter() - start:7.1f}s[/dim] {message}")
 
+        if options["subcommand"] == "repeats":
+            from palermo.linkage.report import print_repeats
+            from palermo.linkage.selectors import repeat_referral_stats
+
+            print_repeats(repeat_referral_stats(), Console(file=self.stdout, highlight=False))
+            return
         try:
+            if options["subcommand"] == "run":
+                self._run(options, progress)
+                return
             with console.status("Linking…" if options["subcommand"] == "people" else "Training…"):
                 if options["subcommand"] == "people":
                     self._people(options, progress)
@@ -106,6 +140,32 @@ class Command(BaseCommand):
         stats = result.stats
         self.stdout.write(
             f"{stats['records']} records, {stats['clusters']} clusters written to {options['output']}"
+        )
+
+    def _run(self, options, progress) -> None:
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from palermo.linkage.batch import link_run
+        from palermo.linkage.report import print_report, write_html_report
+
+        actor = None
+        if options["actor"]:
+            actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"No active user called {options['actor']!r}")
+        stats = link_run(
+            actor=actor, threshold=options["threshold"], link_threshold=options["link_threshold"],
+            model_path=options["model"], progress=progress,
+        )  # fmt: skip
+        report = options["report"] or Path(settings.DATA_DIR) / "linkage" / (
+            f"linkage-report-{timezone.localtime():%Y%m%d-%H%M%S}.html"
+        )
+        write_html_report(stats, report)
+        print_report(stats, Console(file=self.stdout, highlight=False, width=110))
+        self.stdout.write(
+            f"{stats['candidates_created']} new possible matches for review; report written to {report}"
         )
 
     def _train(self, options, progress) -> None:
