@@ -50,9 +50,12 @@ STEPS = {s.slug: s for s in [
     Step("dtn-identity", F.DtnIdentityForm, _("Does the person agree to their details being in the Duty to Notify report?")),
     Step("immigration", F.ImmigrationForm, _("Is the person in immigration detention, or facing removal or deportation?")),
     Step("person", F.PersonForm, _("The person's details")),
-    Step("date-of-birth", F.DateOfBirthForm, _("Do you know the person's date of birth?")),
+    Step("date-of-birth-known", F.DobKnownForm, _("Do you know the person's date of birth?")),
+    Step("date-of-birth", F.DateOfBirthForm, _("What is the person's date of birth?")),
+    Step("claimed-age", F.ClaimedAgeForm, _("How old does the person say they are?")),
     Step("nationality", F.NationalityForm, _("What is the person's nationality?")),
     Step("interpreter", F.InterpreterForm, _("Does the person need an interpreter?")),
+    Step("interpreter-language", F.LanguageForm, _("Which language does the person need an interpreter for?")),
     Step("contact", F.ContactForm, _("How can the person be contacted safely?")),
 ]}
 
@@ -80,9 +83,9 @@ FIELD_STEPS = {
     "person.aliases": ("person", "aliases"),
     "person.gender": ("person", "gender"),
     "person.date_of_birth": ("date-of-birth", "date-of-birth-day"),
-    "person.claimed_age": ("date-of-birth", "claimed-age"),
+    "person.claimed_age": ("claimed-age", "claimed-age"),
     "person.nationalities": ("nationality", "nationality"),
-    "person.languages": ("interpreter", "language"),
+    "person.languages": ("interpreter-language", "language"),
     "person.contact_details": ("contact", "contact-details"),
 }
 
@@ -161,7 +164,16 @@ class Journey:
             s.append("dtn-identity")
         s.append("immigration")
         if not self.anonymous:
-            s += ["person", "date-of-birth", "nationality", "interpreter", "contact"]
+            s += ["person", "date-of-birth-known"]
+            known = self.get("date-of-birth-known", "dob_known")
+            if known == "yes":
+                s.append("date-of-birth")
+            elif known == "no":
+                s.append("claimed-age")
+            s += ["nationality", "interpreter"]
+            if self.get("interpreter", "interpreter_needed") == "yes":
+                s.append("interpreter-language")
+            s.append("contact")
         return s
 
     def first_unanswered(self) -> str | None:
@@ -190,16 +202,17 @@ class Journey:
         location = self.get("where-exploited", "exploitation_location", "unknown")
         person = None
         if not self.anonymous:
-            dob = self.get("date-of-birth", "date_of_birth") if self.get("date-of-birth", "dob_known") == "yes" else None
+            known = self.get("date-of-birth-known", "dob_known")
+            dob = self.get("date-of-birth", "date_of_birth") if known == "yes" else None
             nationality = self.get("nationality", "nationality")
             interpreter = self.get("interpreter", "interpreter_needed") == "yes"
-            language = (self.get("interpreter", "language") or "").strip() if interpreter else ""
+            language = (self.get("interpreter-language", "language") or "").strip() if interpreter else ""
             person = PersonIn(
                 given_name=self.get("person", "given_name", ""), family_name=self.get("person", "family_name", ""),
                 aliases=[a.strip() for a in (self.get("person", "aliases") or "").splitlines() if a.strip()],
                 date_of_birth=dob,
                 dob_precision=("estimated" if self.get("date-of-birth", "dob_estimated") else "exact") if dob else "unknown",
-                claimed_age=self.get("date-of-birth", "claimed_age") if self.get("date-of-birth", "dob_known") == "no" else None,
+                claimed_age=self.get("claimed-age", "claimed_age") if known == "no" else None,
                 gender=self.get("person", "gender", "unknown"),
                 nationalities=[nationality] if nationality else [],
                 languages=[language] if language else [],

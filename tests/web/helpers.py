@@ -23,9 +23,11 @@ ADULT_ANSWERS = {
     "consent": {"consent": "given"},
     "immigration": {"immigration_enforcement": "no"},
     "person": {"given_name": "Ilinca", "family_name": "Vrabiescu", "aliases": "Ili\n", "gender": "female"},
-    "date-of-birth": {"dob_known": "yes", "date_of_birth-day": "6", "date_of_birth-month": "5", "date_of_birth-year": "1994"},
+    "date-of-birth-known": {"dob_known": "yes"},
+    "date-of-birth": {"date_of_birth-day": "6", "date_of_birth-month": "5", "date_of_birth-year": "1994"},
     "nationality": {"nationality": "ROU"},
-    "interpreter": {"interpreter_needed": "yes", "language": "Romanian"},
+    "interpreter": {"interpreter_needed": "yes"},
+    "interpreter-language": {"language": "Romanian"},
     "contact": {"contact_details": "Through the support worker at the safe house."},
 }
 

@@ -39,7 +39,7 @@ def api(user) -> Client:
 def decide(client, case, outcome, reasons, on=None, text="Synthetic reasons."):
     on = on or timezone.localdate()
     return client.post(f"/cases/{case.pk}/decision/", {
-        "outcome": outcome, f"reasons_{outcome}": reasons, "decided_on-day": on.day, "decided_on-month": on.month,
+        "outcome": outcome, "reasons": reasons, "decided_on-day": on.day, "decided_on-month": on.month,
         "decided_on-year": on.year, "reason_text": text})
 
 
@@ -93,10 +93,13 @@ def test_decision_form_errors_use_govuk_wording(client, world):
     case = world.case()
     login(client, world.decider)
     html = client.post(f"/cases/{case.pk}/decision/", {}).content.decode()
-    assert error_messages(html) == ["Select the decision", "Enter the date of the decision", "Enter an explanation of the decision"]
+    assert error_messages(html) == ["Select the decision", "Select at least one reason for the decision",
+                                    "Enter the date of the decision", "Enter an explanation of the decision"]
     html = decide(client, case, "positive", []).content.decode()
     assert error_messages(html) == ["Select at least one reason for the decision"]
-    assert 'href="#reasons-positive"' in html
+    assert 'href="#reasons"' in html and 'id="reasons"' in html
+    html = decide(client, case, "positive", ["no_means"]).content.decode()
+    assert error_messages(html) == ["Select only reasons that fit a positive decision"]
     early = case.referral.received_on.replace(year=case.referral.received_on.year - 1)
     html = decide(client, case, "positive", ["indicators_present"], on=early).content.decode()
     assert error_messages(html) == ["Date of the decision must be on or after the date the referral was received"]

@@ -48,54 +48,58 @@ KIND_TITLES = {
 
 
 class DecisionForm(GovukForm):
-    """One decision: outcome, coded reasons (those that fit the outcome), date and explanation."""
+    """One decision: outcome, coded reasons that fit the outcome, date and explanation.
+
+    The reasons are one list rather than a list revealed under each outcome: GOV.UK's
+    conditional reveal puts ``aria-expanded`` on radio buttons, which fails axe's
+    aria-allowed-attr rule, and the page must work the same without JavaScript."""
 
     outcome = forms.ChoiceField(label=_("What is your decision?"), widget=forms.RadioSelect,
                                 error_messages=required(_("Select the decision")))
-    reasons_positive = forms.MultipleChoiceField(label=_("Reasons for a positive decision"), required=False,
-                                                 widget=forms.CheckboxSelectMultiple)
-    reasons_negative = forms.MultipleChoiceField(label=_("Reasons for a negative decision"), required=False,
-                                                 widget=forms.CheckboxSelectMultiple)
+    reasons = forms.MultipleChoiceField(label=_("Reasons for the decision"), widget=forms.CheckboxSelectMultiple,
+                                        help_text=_("Select all that apply."),
+                                        error_messages=required(_("Select at least one reason for the decision")))
     decided_on = GovukDateField(subject=_("date of the decision"), label=_("Date of the decision"),
                                 help_text=_("For example, 27 3 2026"), past_or_today=True)
     reason_text = forms.CharField(label=_("Explain the decision"), widget=forms.Textarea, max_length=20000,
                                   error_messages=required(_("Enter an explanation of the decision")),
                                   help_text=_("Refer to the evidence and the guidance you applied."))
-    conditionals = {"outcome": {"positive": ["reasons_positive"], "negative": ["reasons_negative"]}}
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         list_name = "reconsideration_reasons" if kind == "reconsideration" else "decision_reasons"
-        all_codes = codes.codes(list_name)
-        self.fields["reasons_positive"].choices = [(k, c.label) for k, c in all_codes.items()
-                                                   if not c.disabled_on and (not c.applies_to or "positive" in c.applies_to)]
-        self.fields["reasons_negative"].choices = [(k, c.label) for k, c in all_codes.items()
-                                                   if not c.disabled_on and (not c.applies_to or "negative" in c.applies_to)]
+        self.codes = {k: c for k, c in codes.codes(list_name).items() if not c.disabled_on}
+        self.fields["reasons"].choices = [(k, c.label) for k, c in self.codes.items()]
         if kind == "reconsideration":
             self.fields["outcome"].label = _("What is your decision on the reconsideration?")
             self.fields["outcome"].choices = [("positive", _("Reconsider: the case goes back for a fresh decision")),
                                               ("negative", _("Refuse: the decision stands"))]
+            fits = {"positive": _("Only when reconsidering"), "negative": _("Only when refusing")}
         else:
             self.fields["outcome"].choices = [("positive", _("Positive")), ("negative", _("Negative"))]
             self.fields["outcome"].item_hints = {
                 "negative": _("A negative decision takes effect only when a reviewer agrees with it."),
             }
+            fits = {"positive": _("For a positive decision"), "negative": _("For a negative decision")}
+        self.fields["reasons"].item_hints = {
+            k: fits[c.applies_to[0]] for k, c in self.codes.items() if c.applies_to and len(c.applies_to) == 1
+        }
 
     def clean(self):
         data = super().clean()
-        outcome = data.get("outcome")
-        if outcome:
-            reasons = data.get(f"reasons_{outcome}") or []
-            if not reasons:
-                self.add_error(f"reasons_{outcome}", _("Select at least one reason for the decision"))
-            data["reason_codes"] = reasons
+        outcome, reasons = data.get("outcome"), data.get("reasons") or []
+        if outcome and reasons:
+            wrong = [k for k in reasons if self.codes[k].applies_to and outcome not in self.codes[k].applies_to]
+            if wrong:
+                self.add_error("reasons", _("Select only reasons that fit a %(outcome)s decision")
+                               % {"outcome": dict(self.fields["outcome"].choices)[outcome].lower()}
+                               if self.kind != "reconsideration" else _("Select only reasons that fit your decision"))
+        data["reason_codes"] = reasons
         return data
 
     def add_service_error(self, field: str, message: str) -> None:
-        if field == "reason_codes":
-            field = f"reasons_{self.data.get('outcome') or 'positive'}"
-        super().add_service_error(field, message)
+        super().add_service_error("reasons" if field == "reason_codes" else field, message)
 
 
 class ReviewForm(GovukForm):
@@ -105,11 +109,10 @@ class ReviewForm(GovukForm):
                               choices=[("yes", _("Yes, I agree: the decision takes effect")),
                                        ("no", _("No, return it to the decision maker"))],
                               error_messages=required(_("Select whether you agree with the decision")))
-    note = forms.CharField(label=_("Why are you returning the decision?"), widget=forms.Textarea, required=False,
-                           max_length=5000)
+    note = forms.CharField(label=_("If you are returning it, why?"), widget=forms.Textarea, required=False,
+                           max_length=5000, help_text=_("The decision maker will see this."))
     reviewed_on = GovukDateField(subject=_("date of the review"), label=_("Date of the review"),
                                  help_text=_("For example, 27 3 2026"), past_or_today=True)
-    conditionals = {"agree": {"no": ["note"]}}
 
     def clean(self):
         data = super().clean()

@@ -203,24 +203,29 @@ class PersonForm(GovukForm):
         return data
 
 
-class DateOfBirthForm(GovukForm):
+class DobKnownForm(GovukForm):
     dob_known = forms.ChoiceField(
         label=_("Do you know the person's date of birth?"), widget=forms.RadioSelect,
-        choices=YES_NO, error_messages=required(_("Select whether you know the person's date of birth")))
-    date_of_birth = GovukDateField(subject=_("date of birth"), label=_("Date of birth"), required=False,
+        choices=[("yes", _("Yes")), ("no", _("No"))], help_text=_("An estimate is fine if you tell us it is one."),
+        error_messages=required(_("Select whether you know the person's date of birth")))
+
+
+class DateOfBirthForm(GovukForm):
+    """Asked only when the date of birth is known. (GOV.UK's conditional reveal is not used:
+    its ``aria-expanded`` on radio buttons fails axe's aria-allowed-attr rule, and a page per
+    question is clearer anyway.)"""
+
+    date_of_birth = GovukDateField(subject=_("date of birth"), label=_("What is the person's date of birth?"),
                                    help_text=_("For example, 27 3 2007"), past_or_today=True)
     dob_estimated = forms.BooleanField(label=_("This date is an estimate"), required=False)
-    claimed_age = forms.IntegerField(label=_("How old do they say they are? (optional)"), required=False, min_value=0, max_value=120,
+
+
+class ClaimedAgeForm(GovukForm):
+    claimed_age = forms.IntegerField(label=_("How old does the person say they are? (optional)"), required=False,
+                                     min_value=0, max_value=120, help_text=_("Leave it blank if they have not said."),
                                      error_messages={"invalid": _("Age must be a number, like 16"),
                                                      "min_value": _("Age must be 0 or more"),
                                                      "max_value": _("Age must be 120 or less")})
-    conditionals = {"dob_known": {"yes": ["date_of_birth", "dob_estimated"], "no": ["claimed_age"]}}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("dob_known") == "yes" and not data.get("date_of_birth") and "date_of_birth" not in self.errors:
-            self.add_error("date_of_birth", _("Enter the date of birth"))
-        return data
 
 
 class NationalityForm(GovukForm):
@@ -236,14 +241,12 @@ class InterpreterForm(GovukForm):
     interpreter_needed = forms.ChoiceField(
         label=_("Does the person need an interpreter?"), widget=forms.RadioSelect, choices=YES_NO,
         error_messages=required(_("Select whether the person needs an interpreter")))
-    language = forms.CharField(label=_("Which language?"), required=False, max_length=100)
-    conditionals = {"interpreter_needed": {"yes": ["language"]}}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("interpreter_needed") == "yes" and not data.get("language", "").strip():
-            self.add_error("language", _("Enter the language the person needs an interpreter for"))
-        return data
+
+class LanguageForm(GovukForm):
+    language = forms.CharField(label=_("Which language does the person need an interpreter for?"), max_length=100,
+                               error_messages={**required(_("Enter the language the person needs an interpreter for")),
+                                               "max_length": _("Language must be 100 characters or fewer")})
 
 
 class ContactForm(GovukForm):

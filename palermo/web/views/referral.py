@@ -134,18 +134,21 @@ def _rows(journey: Journey) -> list[dict]:
     ]
     if not journey.anonymous:
         name = " ".join(p for p in (get("person", "given_name", ""), get("person", "family_name", "")) if p)
-        dob = get("date-of-birth", "date_of_birth") if get("date-of-birth", "dob_known") == "yes" else None
+        known = get("date-of-birth-known", "dob_known")
+        dob = get("date-of-birth", "date_of_birth") if known == "yes" else None
         from palermo.web.templatetags.govuk import govuk_date
 
-        dob_text = (govuk_date(dob) + (" " + _("(estimated)") if get("date-of-birth", "dob_estimated") else "")) if dob else (
-            _("Not known") + (f" – {_('says they are')} {get('date-of-birth', 'claimed_age')}" if get("date-of-birth", "claimed_age") is not None else ""))
+        claimed = get("claimed-age", "claimed_age") if known == "no" else None
+        dob_text = (govuk_date(dob) + (" " + _("(estimated)") if get("date-of-birth", "dob_estimated") else "")) if dob else _("Not known")
         sections.append((_("The person"), [
             row("person", _("Name"), name),
             row("person", _("Other names"), [a for a in (get("person", "aliases") or "").splitlines() if a.strip()]),
             row("person", _("Gender"), {"female": _("Female"), "male": _("Male"), "other": _("Other"), "unknown": _("Not known")}.get(get("person", "gender"), "")),
-            row("date-of-birth", _("Date of birth"), dob_text),
+            row("date-of-birth-known", _("Date of birth"), dob_text),
+            row("claimed-age", _("Age they say they are"), claimed),
             row("nationality", _("Nationality"), country_name(get("nationality", "nationality")) if get("nationality", "nationality") else _("Not known")),
-            row("interpreter", _("Interpreter needed"), (_("Yes") + f" – {get('interpreter', 'language')}") if get("interpreter", "interpreter_needed") == "yes" else yes_no.get(get("interpreter", "interpreter_needed"), "")),
+            row("interpreter", _("Interpreter needed"), yes_no.get(get("interpreter", "interpreter_needed"), "")),
+            row("interpreter-language", _("Interpreter language"), get("interpreter-language", "language", "")),
             row("contact", _("Contact"), get("contact", "contact_details", "")),
         ]))
     return [(title, [r for r in rows if r]) for title, rows in sections]

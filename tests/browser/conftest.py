@@ -1,0 +1,141 @@
+"""Browser tests: Playwright (Python) driving Debian's chromium against pytest-django's live
+server, with axe-core from npm checking every page at WCAG 2.2 A/AA.
+
+Never a downloaded browser: ``/usr/bin/chromium`` comes from apt (``scripts/ensure_chromium.sh``,
+run by ``make test``). When chromium, axe-core or the compiled stylesheet is missing the tests
+fail with a message saying how to install them, rather than skipping silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests make
+# between page actions are ordinary synchronous code, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("PALERMO_ENV", "test")
+os.environ.setdefault("PALERMO_ENCRYPTION_KEYS", "yhz3tE9lT5e-t7iBbqXbbR3WIjW3_Qtm7Lm8CMbS7NE=")
+os.environ.setdefault("PALERMO_BLIND_INDEX_KEY", "test-blind-index-key-not-a-secret")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CSS = ROOT / "palermo" / "web" / "static" / "app.min.css"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 "--disable-quic"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "test-password-123"  # tests/factories.make_user
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real browser (Debian chromium) through Playwright")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing() -> list[str]:
+    problems = []
+    if not CHROMIUM.exists():
+        problems.append(f"{CHROMIUM} is missing: run `sh scripts/ensure_chromium.sh` (apt-get install chromium)")
+    if not AXE.exists():
+        problems.append(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")
+    if not CSS.exists():
+        problems.append(f"{CSS.relative_to(ROOT)} is missing: run `.venv/bin/python scripts/build_assets.py`")
+    return problems
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problems = _missing()
+    if problems:
+        pytest.fail("Browser tests cannot run:\n  " + "\n  ".join(problems) + "\n(`make test` installs all of these)",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def people(transactional_db):
+    """Demo organisations and one user per role (tests/factories.World), committed so the live
+    server's thread sees them."""
+    from tests.factories import World
+
+    return World.create()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base = live_server.url
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A stylesheet, script or image that fails to load is an error; a page that is meant to
+    # answer 403 or 404 is not.
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.on("requestfailed", lambda r: errors.append(f"failed {r.url}"))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors or failed loads in the browser: {errors}"
+
+
+class Pages:
+    """Small helpers the journeys share."""
+
+    @staticmethod
+    def sign_in(page, user):
+        page.goto(page.base + "/sign-in/")
+        page.fill("#username", user.username)
+        page.fill("#password", PASSWORD)
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url("**/dashboard/")
+
+    @staticmethod
+    def sign_out(page):
+        page.goto(page.base + "/sign-out/")
+        page.click("form button:has-text('Sign out')")
+        page.wait_for_url("**/sign-in/")
+
+    @staticmethod
+    def check(page, name: str, *, screenshot: bool = True) -> None:
+        """axe-core at WCAG 2.2 A/AA on the page as it is now: zero violations allowed. Also
+        checks the stylesheet loaded (colour contrast needs it) and saves a screenshot."""
+        font = page.evaluate("getComputedStyle(document.querySelector('.govuk-footer')).fontFamily")
+        assert font.lower().startswith("arial"), f"{name}: the stylesheet did not load (footer font-family {font!r})"
+        assert "govuk-frontend-supported" in page.evaluate("document.body.className"), f"{name}: GOV.UK JS did not start"
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        violations = result["violations"]
+        if screenshot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if violations:
+            detail = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                       "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+            pytest.fail(f"axe found {len(violations)} WCAG 2.2 A/AA violation(s) on {name} ({page.url}):\n"
+                        + json.dumps(detail, indent=2), pytrace=False)
+        Pages.checked.append(name)
+
+    checked: list[str] = []
+
+
+@pytest.fixture
+def pages():
+    return Pages
