@@ -191,7 +191,7 @@ def test_rg_then_cg_decision_with_second_review(page, pages, people):
     page.goto(page.base + "/reviews/")
     pages.check(page, "review-queue")
     with page.expect_navigation():
-        page.click(f"#review-queue a[href^='/reviews/']")
+        page.click("#review-queue a[href^='/reviews/']")
     pages.check(page, "review-form")
     page.check("#agree")
     _date(page, "reviewed-on", today)

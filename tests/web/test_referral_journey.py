@@ -3,7 +3,6 @@ session (never a partial referral in the database), check your answers, Accept a
 ``services.referral_create``, and GOV.UK error wording on every page."""
 
 import copy
-import re
 
 import pytest
 
