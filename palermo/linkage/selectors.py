@@ -133,15 +133,15 @@ def link_candidates_for_case(*, user, case, statuses: Iterable[str] | None = Non
     return out
 
 
-def pending_count_for_case(*, user, case) -> int:
-    """How many pending possible matches the user could review on this case (no identities read,
-    so not audited)."""
+def pending_count_for_case(*, user, case, status: str = PENDING) -> int:
+    """How many possible matches in ``status`` the user could see on this case (no identities
+    read, so not audited)."""
     person_id = case.referral.person_id
     if person_id is None or not user.has_perm("people.view_identity", case):
         return 0
     others = [
         c.other(person_id)
-        for c in LinkCandidate.objects.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id), status=PENDING)
+        for c in LinkCandidate.objects.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id), status=status)
     ]
     return sum(1 for o in others if may_see_identity_of(user, o))
 
