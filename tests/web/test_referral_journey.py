@@ -182,3 +182,16 @@ def test_only_first_responders_can_send(client, world):
     login(client, world.decider)
     assert client.get("/refer/").status_code == 403
     assert client.post("/refer/check-your-answers/").status_code == 403
+
+
+def test_a_first_responder_in_two_organisations_chooses_which_is_referring(client, world):
+    from palermo.accounts.models import Membership
+
+    Membership.objects.create(user=world.responder, organisation=world.orgs["BF"], role="first_responder")
+    login(client, world.responder)
+    start = client.get("/refer/").content.decode()
+    assert 'href="/refer/organisation/"' in start
+    answers = {**ADULT_ANSWERS, "organisation": {"first_responder_org": "BF"}}
+    assert walk(client, answers)[0] == "organisation"
+    client.post("/refer/check-your-answers/")
+    assert Referral.objects.get().first_responder_org.code == "BF"

@@ -102,7 +102,7 @@ def render_field(bf, **opts) -> str:
         "size": opts.get("size", ""), "classes": opts.get("classes", ""), "inline": opts.get("inline", False),
         "small": opts.get("small", False), "autocomplete": opts.get("autocomplete", ""),
         "input_type": opts.get("type", "text"), "spellcheck": opts.get("spellcheck", None),
-        "rows": opts.get("rows", 5), "inputmode": opts.get("inputmode", ""),
+        "rows": opts.get("rows", 5), "inputmode": opts.get("inputmode", ""), "caption": opts.get("caption", ""),
     }
     value = bf.value()
     if kind == "date":

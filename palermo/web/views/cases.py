@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from palermo.accounts.models import Organisation
@@ -40,7 +42,7 @@ def _page_numbers(page) -> list:
     return out
 
 
-@requires(access.can_list_cases, "Your role does not include working on cases.")
+@requires(access.can_list_cases, _lazy("Your role does not include working on cases."))
 def case_list(request):
     form = CaseFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
@@ -61,9 +63,8 @@ def case_list(request):
 
 
 ACTION_LINKS = {
-    "decide": _("Record a decision"),
-    "review": _("Review the negative decision"),
-    "withdraw": _("Withdraw the case"),
+    "review": _lazy("Review the negative decision"),
+    "withdraw": _lazy("Withdraw the case"),
 }
 
 
@@ -72,26 +73,27 @@ def _actions(case, allowed: list[str]) -> list[dict]:
     out = []
     if any(a.startswith(("rg_", "cg_", "reconsider_")) for a in allowed):
         kind = _decision_kind(case)
-        out.append({"key": "decide", "text": KIND_TITLES[kind], "url": f"/cases/{case.pk}/decision/"})
+        out.append({"key": "decide", "text": KIND_TITLES[kind], "url": reverse("web:decision_create", args=[case.pk])})
     if "review_agree" in allowed:
         pending = case.decisions.filter(state="awaiting_review").first()
-        out.append({"key": "review", "text": ACTION_LINKS["review"], "url": f"/reviews/{pending.pk}/"})
+        out.append({"key": "review", "text": ACTION_LINKS["review"], "url": reverse("web:review_detail", args=[pending.pk])})
     if "withdraw" in allowed:
-        out.append({"key": "withdraw", "text": ACTION_LINKS["withdraw"], "url": f"/cases/{case.pk}/withdraw/", "secondary": True})
+        out.append({"key": "withdraw", "text": ACTION_LINKS["withdraw"], "url": reverse("web:case_withdraw", args=[case.pk]),
+                    "secondary": True})
     return out
 
 
 TIMELINE_TITLES = {
-    "refer": _("Referred"),
-    "rg_positive": _("Positive reasonable grounds decision"),
-    "rg_negative": _("Negative reasonable grounds decision"),
-    "cg_positive": _("Positive conclusive grounds decision"),
-    "cg_negative": _("Negative conclusive grounds decision"),
-    "review_agree": _("Reviewer agreed with the negative decision"),
-    "review_return": _("Reviewer returned the negative decision"),
-    "reconsider_accept": _("Reconsideration accepted"),
-    "reconsider_refuse": _("Reconsideration refused"),
-    "withdraw": _("Case withdrawn"),
+    "refer": _lazy("Referred"),
+    "rg_positive": _lazy("Positive reasonable grounds decision"),
+    "rg_negative": _lazy("Negative reasonable grounds decision"),
+    "cg_positive": _lazy("Positive conclusive grounds decision"),
+    "cg_negative": _lazy("Negative conclusive grounds decision"),
+    "review_agree": _lazy("Reviewer agreed with the negative decision"),
+    "review_return": _lazy("Reviewer returned the negative decision"),
+    "reconsider_accept": _lazy("Reconsideration accepted"),
+    "reconsider_refuse": _lazy("Reconsideration refused"),
+    "withdraw": _lazy("Case withdrawn"),
 }
 
 
@@ -112,7 +114,7 @@ def _timeline(detail: dict) -> list[dict]:
     return items
 
 
-@requires(access.can_list_cases, "Your role does not include working on cases.")
+@requires(access.can_list_cases, _lazy("Your role does not include working on cases."))
 def case_detail(request, case_id: int):
     case = case_or_error(request, case_id)
     audit_record(actor=request.user, action="case.view", obj=case)  # as the API's GET /cases/{id}
@@ -158,7 +160,7 @@ def _standard_stage(case, kind: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@requires(access.can_list_cases, "Your role does not include working on cases.")
+@requires(access.can_list_cases, _lazy("Your role does not include working on cases."))
 def decision_create(request, case_id: int):
     """Record a reasonable grounds, conclusive grounds or reconsideration decision: which one
     follows from the case's status. Calls ``services.decision_record`` like the API does."""
@@ -196,7 +198,7 @@ def decision_create(request, case_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-@requires(access.can_list_cases, "Your role does not include working on cases.")
+@requires(access.can_list_cases, _lazy("Your role does not include working on cases."))
 def case_withdraw(request, case_id: int):
     case = case_or_error(request, case_id)
     if not request.user.has_perm("nrm.withdraw_case", case):

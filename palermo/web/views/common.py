@@ -32,7 +32,7 @@ def requires(test, message: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not test(request.user):
-                raise PermissionDenied(message)
+                raise PermissionDenied(str(message))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _lazy
 
 from palermo.nrm import codes
 from palermo.nrm.selectors import dtn_list_for_user
@@ -12,7 +13,7 @@ from palermo.web import access
 from palermo.web.views.common import requires
 
 
-@requires(access.can_list_dtn, "Your role does not include Duty to Notify reports.")
+@requires(access.can_list_dtn, _lazy("Your role does not include Duty to Notify reports."))
 def dtn_list(request):
     qs = dtn_list_for_user(user=request.user).prefetch_related("referral__exploitation_type_rows").order_by("-referral__received_on", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

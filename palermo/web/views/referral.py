@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 from pydantic import ValidationError
 
@@ -21,7 +22,7 @@ from palermo.web import access
 from palermo.web.referral import FIELD_STEPS, SENT_KEY, STEPS, Journey, pydantic_errors
 from palermo.web.views.common import requires
 
-REFER = requires(access.can_refer, "Only first responders at a designated organisation can refer a potential victim.")
+REFER = requires(access.can_refer, _lazy("Only first responders at a designated organisation can refer a potential victim."))
 
 
 def _step_url(slug: str, change: bool = False) -> str:

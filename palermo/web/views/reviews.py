@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from palermo.accounts import roles as R
@@ -24,7 +25,7 @@ def _is_reviewer(user) -> bool:
     return user.has_role(R.REVIEWER)
 
 
-@requires(_is_reviewer, "Only reviewers have a review queue.")
+@requires(_is_reviewer, _lazy("Only reviewers have a review queue."))
 def review_list(request):
     return render(request, "web/review_list.html", {
         "decisions": list(decisions_awaiting_review_for_user(user=request.user)),
@@ -32,7 +33,7 @@ def review_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@requires(_is_reviewer, "Only reviewers can review decisions.")
+@requires(_is_reviewer, _lazy("Only reviewers can review decisions."))
 def review_detail(request, decision_id: int):
     decision = Decision.objects.select_related("case", "decided_by").filter(pk=decision_id).first()
     if decision is None:
