@@ -28,6 +28,8 @@ def palermo(request) -> dict:
         nav.append(("reviews", _("Reviews"), reverse("web:review_list"), current.startswith("review")))
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
+    namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
+    nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
     nav.append(("sign_out", _("Sign out"), reverse("web:sign_out"), current == "sign_out"))
