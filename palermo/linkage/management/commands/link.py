@@ -112,7 +112,7 @@ class Command(BaseCommand):
             from palermo.linkage.report import print_repeats
             from palermo.linkage.selectors import repeat_referral_stats
 
-            print_repeats(repeat_referral_stats(), Console(file=self.stdout, highlight=False))
+            print_repeats(repeat_referral_stats(), Console(file=self.stdout, highlight=False, width=110))
             return
         try:
             if options["subcommand"] == "run":
