@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palermo.core.audit import audit_record
@@ -65,8 +65,12 @@ def store_candidates(*, pairs: list[tuple[int, int, float, float]], found_by: st
         else:
             counts["already_decided"] += 1
     for cand in new:  # one by one, so simple-history records each creation
-        cand.save()
-    counts["created"] = len(new)
+        try:
+            with transaction.atomic():  # savepoint: another scoring may have stored the pair just now
+                cand.save()
+        except IntegrityError:
+            continue  # stored concurrently by another scoring: not new
+        counts["created"] += 1
     return counts
 
 
