@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("palermo.law.urls")),
+    path("", include("palermo.linkage.urls")),
     path("", include("palermo.web.urls")),
 ]

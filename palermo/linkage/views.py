@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
@@ -22,7 +23,7 @@ from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
 
-DECISION_CHOICES = [("confirm", "Yes, they are the same person"), ("reject", "No, they are not the same person")]
+DECISION_CHOICES = [("confirm", _("Yes, they are the same person")), ("reject", _("No, they are not the same person"))]
 
 
 class _Form(forms.Form):
@@ -48,21 +49,21 @@ class _Form(forms.Form):
 
 class DecisionForm(_Form):
     decision = forms.ChoiceField(choices=DECISION_CHOICES, error_messages={
-        "required": "Select whether these are the same person", "invalid_choice": "Select whether these are the same person"})
+        "required": _("Select whether these are the same person"), "invalid_choice": _("Select whether these are the same person")})
     reason_code = forms.ChoiceField(
-        choices=[("", "Choose a reason"),
-                 ("Same person", reason_codes_for("confirm")), ("Not the same person", reason_codes_for("reject"))],
-        error_messages={"required": "Select the reason", "invalid_choice": "Select the reason"},
+        choices=[("", _("Choose a reason")),
+                 (_("Same person"), reason_codes_for("confirm")), (_("Not the same person"), reason_codes_for("reject"))],
+        error_messages={"required": _("Select the reason"), "invalid_choice": _("Select the reason")},
     )  # fmt: skip
-    reason_text = forms.CharField(max_length=4000, error_messages={"required": "Enter why"})
+    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")})
 
 
 class UnlinkForm(_Form):
     reason_code = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *reason_codes_for("unlink")],
-        error_messages={"required": "Select the reason", "invalid_choice": "Select the reason"},
+        choices=[("", _("Choose a reason")), *reason_codes_for("unlink")],
+        error_messages={"required": _("Select the reason"), "invalid_choice": _("Select the reason")},
     )
-    reason_text = forms.CharField(max_length=4000, error_messages={"required": "Enter why"})
+    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")})
 
 
 def _case_or_error(request, case_id: int) -> Case:

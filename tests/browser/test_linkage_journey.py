@@ -1,0 +1,38 @@
+"""Browser journey: a decision maker checks a possible match between two referrals of the same
+person (issue 5) and confirms it, then unlinks it; axe on every page state."""
+
+from palermo.linkage.models import LinkCandidate
+
+
+def test_confirm_then_unlink_a_possible_match(page, pages, people):
+    first = people.case(person={"given_name": "Thi Lan", "family_name": "Nguyễn", "date_of_birth": "1999-04-07",
+                                "gender": "female", "nationalities": ["VNM"]})
+    second = people.case(person={"given_name": "Thi Lan", "family_name": "Ngyuen", "date_of_birth": "1999-07-04",
+                                 "gender": "female", "nationalities": ["Vietnam"]})
+    assert LinkCandidate.objects.filter(status="pending").count() == 1, "scoring on referral found the match"
+    pages.sign_in(page, people.decider)
+    page.goto(f"{page.base}/cases/{second.pk}/")
+    panel = page.locator("#possible-matches-panel")
+    assert "1 possible match" in panel.inner_text()
+    panel.locator("a:has-text('Check possible matches')").click()
+    page.wait_for_url("**/possible-matches/")
+    pages.check(page, "possible-matches")
+    page.click("button:has-text('Save decision')")  # nothing chosen
+    assert "Select whether these are the same person" in page.inner_text(".govuk-error-summary")
+    pages.check(page, "possible-matches-errors")
+    page.check("text=Yes, they are the same person")
+    page.select_option("select[name$='reason_code']", index=1)
+    page.fill("textarea[name$='reason_text']", "Same passport number on both referrals (synthetic).")
+    page.click("button:has-text('Save decision')")
+    assert "Confirmed" in page.inner_text("main")
+    pages.check(page, "possible-matches-confirmed")
+    assert LinkCandidate.objects.get().status == "confirmed"
+    page.goto(f"{page.base}/cases/{first.pk}/")
+    assert "Confirmed as the same person" in page.inner_text("#possible-matches-panel")
+    page.click("#possible-matches-panel a")
+    page.click("summary:has-text('Unlink these records')")
+    page.select_option("details select[name$='reason_code']", index=1)
+    page.fill("details textarea[name$='reason_text']", "Linked in error: different mothers' names (synthetic).")
+    page.click("button:has-text('Unlink')")
+    pages.check(page, "possible-matches-unlinked")
+    assert LinkCandidate.objects.get().status == "unlinked"
