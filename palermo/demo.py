@@ -222,9 +222,46 @@ def cases_load(users, *, count: int, seed: int = 2012, today: dt.date | None = N
     return made
 
 
+def _variant(name: str, rng: random.Random) -> str:
+    """A plausible re-spelling: a dropped or doubled letter, as a second agency might write it."""
+    if len(name) < 4:
+        return name
+    i = rng.randint(1, len(name) - 2)
+    return name[:i] + name[i + 1 :] if rng.random() < 0.5 else name[:i] + name[i] + name[i:]
+
+
+def repeat_referrals_load(users, *, count: int, seed: int, today: dt.date | None = None) -> int:
+    """Re-refer a few people already known, spelt differently and with day and month of birth
+    swapped, by another first responder, and score each against everyone known: the demo then
+    shows possible matches (issue 5: a person may have been trafficked again)."""
+    from palermo.linkage.services import link_candidates_score_for_person
+
+    rng = random.Random(seed + 1)
+    today = today or timezone.localdate()
+    known = list(Case.objects.filter(referral__person__date_of_birth__isnull=False, status__in=[workflow.IDENTIFIED])
+                 .select_related("referral__person").order_by("id")[: count * 3])
+    made = 0
+    for case in rng.sample(known, k=min(count, len(known))):
+        p = case.referral.person
+        dob = p.date_of_birth
+        swapped = dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else dob
+        data = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 20))).model_copy(update={
+            "under_18": "no", "age_at_exploitation": "adult", "consent": "given", "local_authority": "",
+            "person": PersonIn(given_name=p.given_name, family_name=_variant(p.family_name, rng), date_of_birth=swapped,
+                               dob_precision="estimated", gender=p.gender, nationalities=p.nationalities,
+                               languages=p.languages, interpreter_needed=p.interpreter_needed),
+        })
+        referral = services.referral_create(actor=users["responder.ngo"], data=data)
+        link_candidates_score_for_person(person=referral.person)
+        made += 1
+    return made
+
+
 def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     orgs = organisations_load()
     users = users_load(orgs)
     existing = Case.objects.count()
     made = cases_load(users, count=cases, seed=seed) if existing == 0 else 0
-    return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made, "cases_existing": existing}
+    repeats = repeat_referrals_load(users, count=max(1, cases // 60), seed=seed) if existing == 0 and made else 0
+    return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+            "cases_existing": existing, "repeat_referrals": repeats}
