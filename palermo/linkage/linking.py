@@ -30,6 +30,8 @@ from splink import Linker, block_on
 
 from palermo.linkage.backends import Backend, open_backend
 from palermo.linkage.cleaning import CLEAN_COLUMNS, clean_record
+from palermo.linkage.clustering import DEFAULT_METHOD, FullDate, cluster_links
+from palermo.linkage.clustering import METHODS as CLUSTERING_METHODS
 from palermo.linkage.model import SavedModel, build_settings, load_model, save_model
 
 #: Default probability at or above which two records are linked into one cluster.
@@ -121,15 +123,20 @@ def link_records(
     backend: str = "duckdb",
     threads: int | None = None,
     progress: Progress = _quiet,
+    clustering: str = DEFAULT_METHOD,
 ) -> LinkResult:
     """Deduplicate ``records`` into clusters of the same person.
 
     ``records`` may be raw mappings or a table already made by :func:`clean_table`. ``model``
     is a loaded model, a path to one, or None for the packaged model. Pairs scoring at least
-    ``threshold`` are linked, and clusters are their connected components. With
-    ``pairs_threshold`` the scored pairs at or above it are returned too (e.g. 0.5 for a
-    review queue).
+    ``threshold`` are linked. With ``clustering="constrained"`` (the default) links are taken
+    from the most probable down and never join two records whose full dates of birth cannot
+    belong to one person (:mod:`.clustering`); ``"components"`` gives the plain connected
+    components of the links. With ``pairs_threshold`` the scored pairs at or above it are
+    returned too (e.g. 0.5 for a review queue).
     """
+    if clustering not in CLUSTERING_METHODS:
+        raise ValueError(f"unknown clustering {clustering!r}; use one of {', '.join(CLUSTERING_METHODS)}")
     stats: dict = {}
     start = time.perf_counter()
     table = records if isinstance(records, pa.Table) else clean_table(records)
@@ -151,28 +158,36 @@ def link_records(
         start = _timed(
             progress, stats, "predict", f"Scored candidate pairs: {n_pairs:,} at or above {floor}", start
         )
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold
+        links = _fetch(
+            engine,
+            linker,
+            f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred} "
+            f"WHERE match_probability >= {threshold} "
+            "ORDER BY match_probability DESC, unique_id_l, unique_id_r",
         )
-        sql = f"""
-            WITH edges AS (
-                SELECT unique_id_l AS id, match_probability AS p FROM {pred} WHERE match_probability >= {threshold}
-                UNION ALL
-                SELECT unique_id_r AS id, match_probability AS p FROM {pred} WHERE match_probability >= {threshold}
-            ), best AS (SELECT id, max(p) AS p FROM edges GROUP BY id)
-            SELECT c.unique_id AS record_id, c.cluster_id, coalesce(best.p, 1.0) AS match_probability
-            FROM {clusters.physical_name} AS c LEFT JOIN best ON c.unique_id = best.id
-        """
-        by_id = _fetch(engine, linker, sql)
-        order = {rid: i for i, rid in enumerate(table.column("unique_id").to_pylist())}
-        rows = sorted(by_id.to_pylist(), key=lambda r: order[r["record_id"]])
-        out = pa.Table.from_pylist(
-            rows,
+        ids = table.column("unique_id").to_pylist()
+        index = {rid: i for i, rid in enumerate(ids)}
+        found = cluster_links(
+            n_records=n,
+            links=zip(
+                [index[r] for r in links.column("unique_id_l").to_pylist()],
+                [index[r] for r in links.column("unique_id_r").to_pylist()],
+                links.column("match_probability").to_pylist(),
+                strict=True,
+            ),
+            dates=_full_dates(table),
+            method=clustering,
+        )
+        del links, index
+        labels = found.labels(ids)
+        out = pa.table(
+            {"record_id": ids, "cluster_id": labels, "match_probability": found.best_probability},
             schema=pa.schema(
                 [("record_id", pa.string()), ("cluster_id", pa.string()), ("match_probability", pa.float64())]
             ),
         )
-        stats["clusters"] = len({r["cluster_id"] for r in rows})
+        stats["clusters"] = len(set(labels))
+        stats["clustering"] = clustering
         pairs = None
         if pairs_threshold is not None:
             pairs = _fetch(
@@ -182,7 +197,11 @@ def link_records(
                 "ORDER BY match_probability DESC, record_id_l, record_id_r",
             )
         _timed(
-            progress, stats, "cluster", f"Clustered into {stats['clusters']:,} people at {threshold}", start
+            progress,
+            stats,
+            "cluster",
+            f"Clustered into {stats['clusters']:,} people at {threshold} ({clustering})",
+            start,
         )
         return LinkResult(clusters=out, pairs=pairs, stats=stats)
     finally:
@@ -311,6 +330,20 @@ def train_model(
     save_model(settings=settings, path=output, training_records=n, training_data=training_data)
     progress(f"Saved the model to {output} ({time.perf_counter() - start:.1f} s)")
     return load_model(path=output)
+
+
+def _full_dates(table: pa.Table) -> list[FullDate]:
+    """Each record's full date of birth as (year, month, day); None if missing or a placeholder."""
+    return [
+        (y, m, d) if y is not None and not ph else None
+        for y, m, d, ph in zip(
+            table.column("dob_year").to_pylist(),
+            table.column("dob_month").to_pylist(),
+            table.column("dob_day").to_pylist(),
+            table.column("dob_placeholder").to_pylist(),
+            strict=True,
+        )
+    ]
 
 
 def _fetch(engine: Backend, linker: Linker, sql: str) -> pa.Table:
