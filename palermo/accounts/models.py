@@ -88,20 +88,30 @@ class User(AbstractUser):
     def memberships_active(self):
         return self.memberships.filter(organisation__disabled_on__isnull=True)
 
+    def _role_orgs(self) -> dict[str, set[int]]:
+        """Role -> organisation ids, read once per user object (one query per request).
+        Setting ``_palermo_roles = None`` forgets it (after a membership changes)."""
+        cached = getattr(self, "_palermo_roles", None)
+        if cached is None:
+            cached = {}
+            for role, org_id in self.memberships_active().values_list("role", "organisation_id"):
+                cached.setdefault(role, set()).add(org_id)
+            self._palermo_roles = cached
+        return cached
+
     def roles(self) -> set[str]:
         if not self.is_active:
             return set()
-        cached = getattr(self, "_palermo_roles", None)
-        if cached is None:
-            cached = set(self.memberships_active().values_list("role", flat=True))
-            self._palermo_roles = cached
-        return cached
+        return set(self._role_orgs())
 
     def organisations_for(self, *roles: str) -> list[int]:
         """Ids of the organisations in which the user holds any of ``roles``."""
         if not self.is_active:
             return []
-        return list(self.memberships_active().filter(role__in=roles).values_list("organisation_id", flat=True))
+        found: set[int] = set()
+        for role in roles:
+            found |= self._role_orgs().get(role, set())
+        return sorted(found)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))

@@ -83,19 +83,19 @@ def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
 
 
 def _referring_org(*, actor, code: str) -> Organisation:
-    orgs = Organisation.objects.filter(
+    orgs = list(Organisation.objects.filter(
         pk__in=actor.organisations_for(R.FIRST_RESPONDER), is_designated_first_responder=True
-    )
-    if not orgs.exists():
+    ))
+    if not orgs:
         raise NotAllowed("You must be a first responder at a designated first responder organisation to refer")
     if code:
-        org = orgs.filter(code=code).first()
+        org = next((o for o in orgs if o.code == code), None)
         if org is None:
             raise ValidationFailed("You are not a first responder at that organisation", {"first_responder_org": code})
         return org
-    if orgs.count() > 1:
+    if len(orgs) > 1:
         raise ValidationFailed("Choose which of your organisations is referring", {"first_responder_org": "required"})
-    return orgs.get()
+    return orgs[0]
 
 
 def _new_reference(prefix: str, year: int) -> str:
