@@ -15,7 +15,7 @@ from palermo.nrm import services
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.models import Decision
 from palermo.nrm.presenters import case_detail_for_user, case_summary
-from palermo.nrm.schemas import DecisionIn, ReferralIn, ReviewIn, WithdrawIn
+from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.nrm.selectors import (
     CaseFilters,
     case_get_for_user,
@@ -131,6 +131,14 @@ def case_withdraw(request, case_id: int, payload: WithdrawIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     case = services.case_withdraw(actor=request.auth, case=case, data=payload)
     return case_detail_for_user(user=request.auth, case=case)
+
+
+@router.put("/cases/{case_id}/elements", response={200: dict[str, Any], **ERRORS},
+            summary="Record the act, means and purpose evidenced (Palermo definition)")
+def case_elements(request, case_id: int, payload: ElementsIn):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    case = services.case_elements_record(actor=request.auth, case=case, data=payload)
+    return case_detail_for_user(user=request.auth, case=case)["palermo_elements"]
 
 
 @router.get("/deadlines", response={200: list[dict[str, Any]], **ERRORS}, summary="Overdue and due-soon decisions")

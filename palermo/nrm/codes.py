@@ -18,6 +18,7 @@ class Code(BaseModel):
     htcds: str | None = None
     applies_to: list[str] | None = None
     disabled_on: str | None = None
+    suggests: dict[str, list[str]] | None = None  # Palermo elements this code may evidence
 
 
 class CodeList(BaseModel):

@@ -124,6 +124,15 @@ class Case(models.Model):
     reconsideration_version = models.CharField(max_length=120, blank=True)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=30, blank=True)
+    # Elements of the Palermo definition the decision maker has recorded (seed note §1), as
+    # codes from law/data/definitions: information for the decision, never the decision.
+    elements_act = models.JSONField(default=list, blank=True)
+    elements_means = models.JSONField(default=list, blank=True)
+    elements_purpose = models.JSONField(default=list, blank=True)
+    elements_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    elements_recorded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

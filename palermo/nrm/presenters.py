@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from palermo.nrm import codes, workflow
+from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import identity_for_user, next_due, working_days_left
 
@@ -100,5 +101,6 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
             for t in case.transitions.select_related("actor")
         ],
         "allowed_actions": actions_for_user(user=user, case=case),
+        "palermo_elements": case_elements_assessment(case),
     })
     return data

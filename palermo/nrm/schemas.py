@@ -94,3 +94,13 @@ class WithdrawIn(BaseModel):
     reason_code: str
     withdrawn_on: dt.date
     note: str = Field("", max_length=5000)
+
+
+class ElementsIn(BaseModel):
+    """Codes for the act, means and purpose evidenced (law/data/definitions/palermo_trafficking)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    act: list[str] = Field(default_factory=list)
+    means: list[str] = Field(default_factory=list)
+    purpose: list[str] = Field(default_factory=list)

@@ -27,7 +27,7 @@ from palermo.nrm.models import (
     ReferralExploitationType,
 )
 from palermo.nrm.routing import competent_authority_for
-from palermo.nrm.schemas import DecisionIn, ReferralIn, ReviewIn, WithdrawIn
+from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.people.models import Person
 
 NRM_START = dt.date(2009, 4, 1)  # seed note §5.1: NRM data from 1 April 2009
@@ -318,4 +318,31 @@ def case_withdraw(*, actor, case: Case, data: WithdrawIn) -> Case:
     case.withdrawn_on, case.withdrawal_reason = data.withdrawn_on, data.reason_code
     case.save()
     audit_record(actor=actor, action="case.withdraw", obj=case, detail={"reason": data.reason_code})
+    return case
+
+
+@transaction.atomic
+def case_elements_record(*, actor, case: Case, data: ElementsIn) -> Case:
+    """Record which elements of the Palermo definition (act, means, purpose; seed note §1) the
+    evidence on this case shows. A decision maker's record for the decision; it changes no
+    status and decides nothing."""
+    from palermo.law.selectors import palermo_element_codes
+
+    if not actor.has_perm("nrm.decide_case", case):
+        raise NotAllowed("Only a decision maker at the competent authority this case is routed to can record this")
+    allowed = palermo_element_codes()
+    errors = {}
+    for element in ("act", "means", "purpose"):
+        bad = [c for c in getattr(data, element) if c not in allowed[element]]
+        if bad:
+            errors[element] = f"Unknown code: {', '.join(bad)}"
+    if errors:
+        raise ValidationFailed("Unknown element codes", errors)
+    case = _lock(case)
+    case.elements_act, case.elements_means, case.elements_purpose = (
+        sorted(set(data.act)), sorted(set(data.means)), sorted(set(data.purpose)))
+    case.elements_recorded_by, case.elements_recorded_at = actor, timezone.now()
+    case.save()
+    audit_record(actor=actor, action="case.elements_record", obj=case,
+                 detail={"act": case.elements_act, "means": case.elements_means, "purpose": case.elements_purpose})
     return case

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail, name="case_detail"),
     path("cases/<int:case_id>/decision/", cases.decision_create, name="decision_create"),
     path("cases/<int:case_id>/withdraw/", cases.case_withdraw, name="case_withdraw"),
+    path("cases/<int:case_id>/elements/", cases.case_elements, name="case_elements"),
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:decision_id>/", reviews.review_detail, name="review_detail"),
     path("duty-to-notify/", dtn.dtn_list, name="dtn_list"),

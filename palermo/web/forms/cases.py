@@ -131,3 +131,22 @@ class WithdrawForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason_code"].choices = codes.choices("withdrawal_reasons")
+
+
+class ElementsForm(GovukForm):
+    """Act, means and purpose evidenced (Palermo Protocol art 3(a), seed note §1). Codes the
+    referral suggests carry a hint; nothing is ticked for the decision maker."""
+
+    act = forms.MultipleChoiceField(label=_("Act"), widget=forms.CheckboxSelectMultiple, required=False,
+                                    help_text=_("Select all that the evidence shows"))
+    means = forms.MultipleChoiceField(label=_("Means"), widget=forms.CheckboxSelectMultiple, required=False,
+                                      help_text=_("Select all that the evidence shows. For a child the means need not be shown."))
+    purpose = forms.MultipleChoiceField(label=_("Purpose of exploitation"), widget=forms.CheckboxSelectMultiple,
+                                        required=False, help_text=_("Select all that the evidence shows"))
+
+    def __init__(self, *args, element_codes: dict, suggested: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("act", "means", "purpose"):
+            field = self.fields[name]
+            field.choices = [(code, label[:1].upper() + label[1:]) for code, label in element_codes[name].items()]
+            field.item_hints = {code: _("Suggested by the referral") for code in suggested.get(name, [])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -16,13 +17,14 @@ from palermo.accounts.models import Organisation
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.nrm import codes, deadlines, services, workflow
+from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.presenters import case_detail_for_user
-from palermo.nrm.schemas import DecisionIn, WithdrawIn
+from palermo.nrm.schemas import DecisionIn, ElementsIn, WithdrawIn
 from palermo.nrm.selectors import CaseFilters
 from palermo.people.countries import country_name
 from palermo.people.models import Person
 from palermo.web import access
-from palermo.web.forms.cases import KIND_TITLES, CaseFilterForm, DecisionForm, WithdrawForm
+from palermo.web.forms.cases import KIND_TITLES, CaseFilterForm, DecisionForm, ElementsForm, WithdrawForm
 from palermo.web.selectors import SORTS, caseload_for_user, caseload_rows
 from palermo.web.views.common import case_or_error, decision_date_errors, requires
 
@@ -77,6 +79,9 @@ def _actions(case, allowed: list[str]) -> list[dict]:
     if "review_agree" in allowed:
         pending = case.decisions.filter(state="awaiting_review").first()
         out.append({"key": "review", "text": ACTION_LINKS["review"], "url": reverse("web:review_detail", args=[pending.pk])})
+    if case.status in workflow.OPEN_STATUSES and any(a.startswith(("rg_", "cg_")) for a in allowed):
+        out.append({"key": "elements", "text": _("Record act, means and purpose"),
+                    "url": reverse("web:case_elements", args=[case.pk])})
     if "withdraw" in allowed:
         out.append({"key": "withdraw", "text": ACTION_LINKS["withdraw"], "url": reverse("web:case_withdraw", args=[case.pk]),
                     "secondary": True})
@@ -142,6 +147,9 @@ def case_detail(request, case_id: int):
         "location_label": ref.get_exploitation_location_display(),
         "age_label": ref.get_age_at_exploitation_display(),
         "consent_label": ref.get_consent_display(),
+        "info": {"assessment": detail["palermo_elements"]["assessment"],
+                 "recorded_by": detail["palermo_elements"]["recorded_by"],
+                 "recorded_at": detail["palermo_elements"]["recorded_at"]},
     })
 
 
@@ -193,7 +201,7 @@ def decision_create(request, case_id: int):
     standard, citation = deadlines.standard_of_proof(kind=_standard_stage(case, kind), on=on)
     return render(request, "web/decision_form.html", {
         "case": case, "form": form, "kind": kind, "title": KIND_TITLES[kind], "standard": standard,
-        "standard_citation": citation, "standard_on": on,
+        "standard_citation": citation, "standard_on": on, "info": case_elements_assessment(case),
     })
 
 
@@ -219,4 +227,27 @@ def case_withdraw(request, case_id: int):
     return render(request, "web/withdraw_form.html", {"case": case, "form": form})
 
 
-__all__ = ["case_list", "case_detail", "decision_create", "case_withdraw", "Organisation"]
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_elements(request, case_id: int):
+    """Record the act, means and purpose the evidence shows, and see what the law library says
+    is evidenced or missing. Information for the decision, never the decision (issue 4)."""
+    case = case_or_error(request, case_id)
+    if not request.user.has_perm("nrm.decide_case", case):
+        raise PermissionDenied(_("Only a decision maker at the competent authority this case is routed to can record this."))
+    info = case_elements_assessment(case)
+    initial = info["recorded"]
+    form = ElementsForm(request.POST if request.method == "POST" else None, initial=initial,
+                        element_codes=info["labels"], suggested=info["suggested"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_elements_record(actor=request.user, case=case, data=ElementsIn(**form.cleaned_data))
+        except ValidationFailed as exc:
+            decision_date_errors(form, exc)
+        else:
+            messages.success(request, _("The elements of the definition have been recorded."))
+            return redirect("web:case_elements", case_id=case.pk)
+    return render(request, "web/elements_form.html", {"case": case, "form": form, "info": info})
+
+
+__all__ = ["case_list", "case_detail", "decision_create", "case_withdraw", "case_elements", "Organisation"]
