@@ -78,13 +78,19 @@ def cluster_links(
     dates: Sequence[FullDate] | None = None,
     method: str = DEFAULT_METHOD,
     tolerance: int = DOB_YEAR_TOLERANCE,
+    attach_below: float | None = None,
 ) -> Clusters:
     """Cluster records ``0 … n_records-1`` from ``links`` ``(i, j, probability)``.
 
     ``links`` must already be filtered to the link threshold and, for ``"constrained"``,
     sorted from the most to the least probable (ties in a fixed order, for a repeatable
     result). ``dates`` holds each record's full date of birth (see :data:`FullDate`); it is
-    needed by ``"constrained"`` only. ``best_probability`` of a record is the highest
+    needed by ``"constrained"`` only.
+
+    With ``attach_below`` (constrained only), links below that probability are *weak*: a weak
+    link never joins two clusters of several records; it only attaches a record that is still
+    alone (to its most probable compatible cluster, since links come most probable first).
+    Links at or above it join clusters as usual. ``best_probability`` of a record is the highest
     probability of a link to another record of its final cluster (1.0 when alone).
     """
     if method not in METHODS:
@@ -110,9 +116,12 @@ def cluster_links(
             raise ValueError("constrained clustering needs each record's date of birth")
         # per cluster root: the distinct full dates of birth of its records (None = none yet)
         seen: list[set | None] = [{d} if d is not None else None for d in dates]
-        for i, j, _ in links:
+        size = [1] * n_records
+        for i, j, p in links:
             a, b = find(i), find(j)
             if a == b:
+                continue
+            if attach_below is not None and p < attach_below and size[a] > 1 and size[b] > 1:
                 continue
             da, db = seen[a], seen[b]
             if da is not None and db is not None:
@@ -121,6 +130,7 @@ def cluster_links(
             if da is not None and db is not None and len(da) < len(db):
                 a, b, da, db = b, a, db, da
             parent[b] = a
+            size[a] += size[b]
             if db is not None:
                 if da is None:
                     seen[a] = db

@@ -124,6 +124,7 @@ def link_records(
     threads: int | None = None,
     progress: Progress = _quiet,
     clustering: str = DEFAULT_METHOD,
+    attach_threshold: float | None = None,
 ) -> LinkResult:
     """Deduplicate ``records`` into clusters of the same person.
 
@@ -132,9 +133,13 @@ def link_records(
     ``threshold`` are linked. With ``clustering="constrained"`` (the default) links are taken
     from the most probable down and never join two records whose full dates of birth cannot
     belong to one person (:mod:`.clustering`); ``"components"`` gives the plain connected
-    components of the links. With ``pairs_threshold`` the scored pairs at or above it are
+    components of the links. ``attach_threshold`` (constrained only, below ``threshold``)
+    also lets a record that is still alone join its most probable compatible cluster through
+    a link at or above it; such a weak link never joins two clusters. With ``pairs_threshold`` the scored pairs at or above it are
     returned too (e.g. 0.5 for a review queue).
     """
+    if attach_threshold is not None and clustering != "constrained":
+        raise ValueError("attach_threshold needs constrained clustering")
     if clustering not in CLUSTERING_METHODS:
         raise ValueError(f"unknown clustering {clustering!r}; use one of {', '.join(CLUSTERING_METHODS)}")
     stats: dict = {}
@@ -150,7 +155,8 @@ def link_records(
         linker = Linker(
             people, saved.settings_for(dialect=engine.dialect, n_records=n), log_level=logging.WARNING
         )
-        floor = min(threshold, pairs_threshold) if pairs_threshold is not None else threshold
+        link_floor = min(threshold, attach_threshold) if attach_threshold is not None else threshold
+        floor = min(link_floor, pairs_threshold) if pairs_threshold is not None else link_floor
         predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         pred = predictions.physical_name
         n_pairs = _scalar(linker, f"SELECT count(*) AS n FROM {pred}")
@@ -162,7 +168,7 @@ def link_records(
             engine,
             linker,
             f"SELECT unique_id_l, unique_id_r, match_probability FROM {pred} "
-            f"WHERE match_probability >= {threshold} "
+            f"WHERE match_probability >= {link_floor} "
             "ORDER BY match_probability DESC, unique_id_l, unique_id_r",
         )
         ids = table.column("unique_id").to_pylist()
@@ -177,6 +183,7 @@ def link_records(
             ),
             dates=_full_dates(table),
             method=clustering,
+            attach_below=threshold if attach_threshold is not None else None,
         )
         del links, index
         labels = found.labels(ids)

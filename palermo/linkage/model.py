@@ -15,7 +15,8 @@ Comparisons (on the columns made by :mod:`palermo.linkage.cleaning`):
   absurd weight (recipes §2, pitfall 3).
 * **date of birth**: exact (never for a 1 January placeholder), day and month swapped, the
   same birthday with the year ±1–2 (disputed age), a placeholder with the same year, a
-  placeholder within two years, any dates within two years, else.
+  placeholder one year apart, a placeholder two years apart (separate levels: EM finds the
+  second far weaker, about neutral), any dates within two years, else.
 * **gender** and **nationality** (ISO alpha-3, with a term-frequency adjustment).
 
 Candidate pairs come from blocking rules chosen for recall (:data:`BLOCKING_RULES`): any one
@@ -137,8 +138,12 @@ def _dob_comparison(dialect: str) -> dict[str, Any]:
                 "label_for_charts": "Placeholder 1 January, same year",
             },
             {
+                "sql_condition": f"{some_placeholder} AND {year_gap} <= 1",
+                "label_for_charts": "Placeholder 1 January, year within 1",
+            },
+            {
                 "sql_condition": f"{some_placeholder} AND {year_gap} <= 2",
-                "label_for_charts": "Placeholder 1 January, year within 2",
+                "label_for_charts": "Placeholder 1 January, year 2 apart",
             },
             {"sql_condition": f"{year_gap} <= 2", "label_for_charts": "Other dates within 2 years"},
             {"sql_condition": "ELSE", "label_for_charts": "All other"},
@@ -266,4 +271,24 @@ def load_model(*, path: Path | str | None = None) -> SavedModel:
     if not meta or meta.get("model_format") != MODEL_FORMAT:
         found = meta.get("model_format") if meta else "no Palermo metadata"
         raise ModelError(f"the model {path} has format {found!r}; this Palermo needs {MODEL_FORMAT!r}")
+    if _level_labels(document["splink"]) != _level_labels(build_settings()):
+        raise ModelError(
+            f"the model {path or 'packaged model'} was trained for other comparison levels than this "
+            "Palermo's; retrain it with `palermo link train`"
+        )
     return SavedModel(settings=document["splink"], metadata=meta)
+
+
+def _level_labels(settings: dict) -> list[list[str]]:
+    """The comparisons' level labels (null levels left out, their label is dialect SQL)."""
+    try:
+        return [
+            [
+                lev.get("label_for_charts", "")
+                for lev in comp["comparison_levels"]
+                if not lev.get("is_null_level")
+            ]
+            for comp in settings["comparisons"]
+        ]
+    except (KeyError, TypeError) as exc:
+        raise ModelError(f"the model has no readable comparisons: {exc}") from exc

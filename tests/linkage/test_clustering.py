@@ -95,3 +95,14 @@ def test_link_records_does_not_chain_two_people_through_a_dateless_record():
         assert cluster["a1"] == cluster["a2"] and cluster["b1"] == cluster["b2"]
         if clustering == "constrained":
             assert cluster["a1"] != cluster["b1"]
+
+
+def test_weak_links_only_attach_a_record_that_is_alone():
+    """Below ``attach_below`` a link attaches a lone record but never joins two clusters."""
+    dates = [(1990, 5, 17), (1990, 5, 17), None, None, None]
+    links = [(0, 1, 0.99), (2, 3, 0.95), (4, 0, 0.8), (3, 0, 0.75)]
+    found = cluster_links(n_records=5, links=links, dates=dates, attach_below=0.9)
+    assert _groups(found, 5) == [[0, 1, 4], [2, 3]]
+    assert found.best_probability[4] == 0.8
+    plain = cluster_links(n_records=5, links=links, dates=dates)
+    assert _groups(plain, 5) == [[0, 1, 2, 3, 4]]
