@@ -44,7 +44,7 @@ from splink import SettingsCreator, block_on
 
 #: The version of the model's structure (comparisons, levels, blocking). A saved model whose
 #: version differs is refused, because its m and u would be attached to the wrong levels.
-MODEL_FORMAT = "palermo-people-1"
+MODEL_FORMAT = "palermo-people-2"
 
 #: The model shipped with Palermo, trained on synthetic data by ``palermo link train``.
 DEFAULT_MODEL = "palermo.linkage.data", "model.json"

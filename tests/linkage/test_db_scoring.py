@@ -49,7 +49,7 @@ def test_same_person_referred_again_becomes_a_pending_candidate(known, django_ca
     p, q = first.referral.person, again.referral.person
     assert (cand.person_a_id, cand.person_b_id) == (p.pk, q.pk)
     assert cand.status == PENDING and cand.found_by == "referral" and cand.match_probability >= 0.5
-    assert cand.model_version.startswith("palermo-people-1@")
+    assert cand.model_version.startswith("palermo-people-2@")
     ev = AuditEvent.objects.filter(action="link.score", object_id=str(q.pk)).get()
     assert ev.actor == world.responder_other and ev.detail["created"] == 1
     # a clearly different person: no candidate
