@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router
+from ninja import Router, Schema
 
 from palermo.accounts.roles import MONITOR
+from palermo.api.query import reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
 from palermo.core.models import AuditEvent
@@ -16,8 +17,14 @@ from palermo.core.models import AuditEvent
 router = Router(tags=["Audit"])
 
 
-@router.get("/audit-events", response=dict[str, Any], summary="Audit log (monitors)")
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+@router.get("/audit-events", response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+            summary="Audit log (monitors)")
 def audit_events(request, action: str | None = None, since: dt.date | None = None, page: int = 1, page_size: int = 100):
+    reject_unknown_query(request, {"action", "since", "page", "page_size"})
     user = request.auth
     if not user.has_role(MONITOR):
         raise NotAllowed("Only monitors can read the audit log")

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from palermo.api.query import reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotFound
 from palermo.nrm import services
@@ -76,6 +77,7 @@ def referral_create(request, payload: ReferralIn):
 
 @router.get("/cases", response={200: CaseListOut, **ERRORS}, summary="Cases in your scope")
 def case_list(request, filters: Query[CaseFilterIn]):
+    reject_unknown_query(request, CaseFilterIn.model_fields)
     page_size = max(1, min(filters.page_size, 200))
     page = max(1, filters.page)
     qs = case_list_for_user(
@@ -90,6 +92,7 @@ def case_list(request, filters: Query[CaseFilterIn]):
 
 @router.get("/cases.csv", summary="Export the cases in your scope as CSV", response={200: None, **ERRORS})
 def case_export(request, filters: Query[CaseFilterIn]):
+    reject_unknown_query(request, CaseFilterIn.model_fields)
     qs = case_list_for_user(user=request.auth, filters=CaseFilters(**filters.dict(exclude={"page", "page_size"})))
     body, count = cases_to_csv(qs)
     audit_record(actor=request.auth, action="case.export", object_type="nrm.case",
@@ -143,6 +146,7 @@ def case_elements(request, case_id: int, payload: ElementsIn):
 
 @router.get("/deadlines", response={200: list[dict[str, Any]], **ERRORS}, summary="Overdue and due-soon decisions")
 def deadlines(request, within_working_days: int = 2):
+    reject_unknown_query(request, {"within_working_days"})
     return deadlines_for_user(user=request.auth, within_working_days=max(0, min(within_working_days, 60)))
 
 

@@ -234,3 +234,12 @@ def test_reading_a_case_with_identity_is_audited_and_without_identity_is_pseudon
     assert body["person"]["identity"]["given_name"] == "Zorbina"
     assert AuditEvent.objects.filter(action="person.view", object_id=str(case.referral.person_id), actor=world.children).exists()
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_misspelt_or_repeated_filter_is_refused_not_ignored(world):
+    world.case()
+    api = Api(world.decider)
+    assert_error(api.get("/cases", stauts="referred"), 422, field="stauts")
+    r = api.client.get("/api/v1/cases?status=referred&status=identified", headers=api.headers)
+    assert_error(r, 422, field="status")
+    assert_error(api.get("/cases.csv", natoin="wales"), 422, field="natoin")
