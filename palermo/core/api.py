@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from palermo.accounts.roles import MONITOR
 from palermo.api.query import reject_unknown_query
@@ -23,7 +23,8 @@ class ErrorOut(Schema):
 
 @router.get("/audit-events", response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
             summary="Audit log (monitors)")
-def audit_events(request, action: str | None = None, since: dt.date | None = None, page: int = 1, page_size: int = 100):
+def audit_events(request, action: str | None = None, since: dt.date | None = None,
+                 page: int = Query(1, ge=1, le=1_000_000), page_size: int = Query(100, ge=1, le=500)):
     reject_unknown_query(request, {"action", "since", "page", "page_size"})
     user = request.auth
     if not user.has_role(MONITOR):

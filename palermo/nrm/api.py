@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from palermo.api.query import reject_unknown_query
 from palermo.core.audit import audit_record
@@ -57,8 +57,8 @@ class CaseFilterIn(Schema):
     due: Literal["overdue", "soon"] | None = None
     name: str | None = None
     reference: str | None = None
-    page: int = 1
-    page_size: int = 50
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -145,7 +145,7 @@ def case_elements(request, case_id: int, payload: ElementsIn):
 
 
 @router.get("/deadlines", response={200: list[dict[str, Any]], **ERRORS}, summary="Overdue and due-soon decisions")
-def deadlines(request, within_working_days: int = 2):
+def deadlines(request, within_working_days: int = Query(2, ge=0, le=60)):
     reject_unknown_query(request, {"within_working_days"})
     return deadlines_for_user(user=request.auth, within_working_days=max(0, min(within_working_days, 60)))
 
