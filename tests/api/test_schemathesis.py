@@ -28,7 +28,22 @@ class BearerFromFixture:
 
 
 @pytest.fixture
-def decider_token(world):
+def keep_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request signals would close the
+    test's database connection after each request (PostgreSQL); Django's own test client
+    disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def decider_token(world, keep_test_connection):
     from palermo.accounts.models import ApiToken, _token_hash
 
     world.case()  # a case in the decision maker's scope
