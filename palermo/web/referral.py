@@ -1,9 +1,11 @@
 """The referral journey's answers: which question pages apply, where they are kept, and how
 they become a ``ReferralIn`` at "Accept and send".
 
-Answers live in the user's session (``request.session["referral"]``), never in the database,
-until the first responder accepts and sends: then ``services.referral_create`` writes the
-referral exactly as the API would. The pages that apply follow from the answers so far: a
+Answers live in the user's session (``request.session["referral"]``), encrypted with the same
+Fernet keys as identifiers at rest — sessions are stored in the database, and a half-finished
+referral holds a name and a date of birth. Nothing becomes a referral until the first responder
+accepts and sends: then ``services.referral_create`` writes the referral exactly as the API
+would. The pages that apply follow from the answers so far: a
 child needs a local authority and no consent; an adult who does not consent leads to a Duty to
 Notify report, which may be anonymous (then no identity pages).
 """
@@ -11,6 +13,7 @@ Notify report, which may be anonymous (then no identity pages).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -19,6 +22,7 @@ from pydantic import ValidationError
 
 from palermo.accounts import roles as R
 from palermo.accounts.models import Organisation
+from palermo.core import crypto
 from palermo.nrm.schemas import PersonIn, ReferralIn
 from palermo.web.forms import referral as F
 
@@ -95,19 +99,30 @@ def referring_organisations(user) -> list[Organisation]:
                                             is_designated_first_responder=True).order_by("name"))
 
 
+def _load(stored) -> dict:
+    """The answers from the session: Fernet ciphertext of JSON. Anything else (an old or
+    tampered session, keys rotated away) starts the journey again rather than failing."""
+    if not isinstance(stored, str) or not stored:
+        return {}
+    try:
+        return json.loads(crypto.decrypt(stored))
+    except (crypto.DecryptionError, ValueError):
+        return {}
+
+
 class Journey:
     """The answers so far and the pages they make apply."""
 
     def __init__(self, session, user):
         self.session = session
         self.user = user
-        self.answers: dict[str, dict] = session.get(SESSION_KEY, {})
+        self.answers: dict[str, dict] = _load(session.get(SESSION_KEY))
         self._orgs = None
 
     # --- storage ---------------------------------------------------------------------------
     def save(self, slug: str, cleaned: dict) -> None:
         self.answers[slug] = {k: _jsonable(v) for k, v in cleaned.items()}
-        self.session[SESSION_KEY] = self.answers
+        self.session[SESSION_KEY] = crypto.encrypt(json.dumps(self.answers))
         self.session.modified = True
 
     def clear(self) -> None:

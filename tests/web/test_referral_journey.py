@@ -195,3 +195,31 @@ def test_a_first_responder_in_two_organisations_chooses_which_is_referring(clien
     assert walk(client, answers)[0] == "organisation"
     client.post("/refer/check-your-answers/")
     assert Referral.objects.get().first_responder_org.code == "BF"
+
+
+def test_a_half_finished_referral_is_encrypted_in_the_session_table(client, world):
+    """Sessions live in the database: the answers so far (a name, a date of birth) must be
+    ciphertext there, like every other direct identifier."""
+    from django.db import connection
+
+    login(client, world.responder)
+    walk(client, ADULT_ANSWERS)
+    assert Referral.objects.count() == 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT session_data FROM django_session")
+        stored = " ".join(row[0] for row in cur.fetchall())
+    import base64
+    import zlib
+
+    decoded = []
+    for blob in stored.split():
+        body = blob.split(":")[0]
+        try:
+            raw = base64.urlsafe_b64decode(body.lstrip(".") + "==")
+            decoded.append(zlib.decompress(raw) if body.startswith(".") else raw)
+        except Exception:  # noqa: BLE001 - not every part is base64
+            continue
+    everything = stored.encode() + b"".join(decoded)
+    assert b'"referral"' in everything, "the journey is in the session (the test can fail)"
+    assert b"Vrabiescu" not in everything and b"1994-05-06" not in everything
+    assert "Ilinca Vrabiescu" in client.get("/refer/check-your-answers/").content.decode()
