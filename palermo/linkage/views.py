@@ -117,12 +117,12 @@ def case_candidates(request, case_id: int):
                 if action == "unlink":
                     services.link_unlink(actor=request.user, candidate=cand, reason_code=data["reason_code"],
                                          reason_text=data["reason_text"])
-                    messages.success(request, "The link has been removed.")
+                    messages.success(request, _("The link has been removed."))
                 else:
                     services.link_candidate_decide(actor=request.user, candidate=cand, decision=data["decision"],
                                                    reason_code=data["reason_code"], reason_text=data["reason_text"])
-                    messages.success(request, "You confirmed they are the same person." if data["decision"] == "confirm"
-                                     else "You recorded that they are not the same person.")
+                    messages.success(request, _("You confirmed they are the same person.") if data["decision"] == "confirm"
+                                     else _("You recorded that they are not the same person."))
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except ValidationFailed as exc:
