@@ -32,8 +32,11 @@ class UnlinkIn(Schema):
     reason_text: str
 
 
-def _person_out(person) -> dict[str, Any]:
-    cases = Case.objects.filter(referral__person=person).select_related("referral").order_by("referral__received_on")
+def _person_out(person, user) -> dict[str, Any]:
+    # Only the referrals the user may see (as the possible-matches page): never another
+    # organisation's case ids and references.
+    cases = [c for c in Case.objects.filter(referral__person=person).select_related("referral")
+             .order_by("referral__received_on") if user.has_perm("nrm.view_case", c)]
     return {
         "pseudonym": person.pseudonym,
         "given_name": person.given_name,
@@ -46,7 +49,7 @@ def _person_out(person) -> dict[str, Any]:
     }
 
 
-def candidate_out(cand: LinkCandidate, *, this_person_id: int | None = None) -> dict[str, Any]:
+def candidate_out(cand: LinkCandidate, *, user, this_person_id: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": cand.pk,
         "status": cand.status,
@@ -60,9 +63,9 @@ def candidate_out(cand: LinkCandidate, *, this_person_id: int | None = None) -> 
         "reason_code": cand.reason_code or None,
     }
     if this_person_id is not None:
-        out["other_person"] = _person_out(cand.person_b if cand.person_a_id == this_person_id else cand.person_a)
+        out["other_person"] = _person_out(cand.person_b if cand.person_a_id == this_person_id else cand.person_a, user)
     else:
-        out["people"] = [_person_out(cand.person_a), _person_out(cand.person_b)]
+        out["people"] = [_person_out(cand.person_a, user), _person_out(cand.person_b, user)]
     return out
 
 
@@ -71,7 +74,7 @@ def candidate_out(cand: LinkCandidate, *, this_person_id: int | None = None) -> 
 def case_link_candidates(request, case_id: int, status: Literal["pending", "confirmed", "rejected", "unlinked"] | None = None):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     cands = link_candidates_for_case(user=request.auth, case=case, statuses=[status] if status else None)
-    return [candidate_out(c, this_person_id=case.referral.person_id) for c in cands]
+    return [candidate_out(c, user=request.auth, this_person_id=case.referral.person_id) for c in cands]
 
 
 @router.post("/link-candidates/{candidate_id}/decision", response={200: dict[str, Any], **ERRORS},
@@ -80,7 +83,7 @@ def candidate_decide(request, candidate_id: int, payload: DecisionIn):
     cand = link_candidate_get_for_user(user=request.auth, candidate_id=candidate_id)
     cand = services.link_candidate_decide(actor=request.auth, candidate=cand, decision=payload.decision,
                                           reason_code=payload.reason_code, reason_text=payload.reason_text)
-    return candidate_out(cand)
+    return candidate_out(cand, user=request.auth)
 
 
 @router.post("/link-candidates/{candidate_id}/unlink", response={200: dict[str, Any], **ERRORS},
@@ -89,7 +92,7 @@ def candidate_unlink(request, candidate_id: int, payload: UnlinkIn):
     cand = link_candidate_get_for_user(user=request.auth, candidate_id=candidate_id)
     cand = services.link_unlink(actor=request.auth, candidate=cand, reason_code=payload.reason_code,
                                 reason_text=payload.reason_text)
-    return candidate_out(cand)
+    return candidate_out(cand, user=request.auth)
 
 
 class ClusterMemberOut(Schema):
