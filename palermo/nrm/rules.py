@@ -58,7 +58,11 @@ def referred_case(user, case) -> bool:
 
 @rules.predicate
 def is_first_responder(user) -> bool:
-    return bool(user.organisations_for(R.FIRST_RESPONDER))
+    """A first responder at a *designated* first responder organisation (only those may refer)."""
+    from palermo.accounts.models import Organisation
+
+    orgs = user.organisations_for(R.FIRST_RESPONDER)
+    return bool(orgs) and Organisation.objects.filter(pk__in=orgs, is_designated_first_responder=True).exists()
 
 
 @rules.predicate
