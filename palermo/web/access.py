@@ -22,4 +22,4 @@ def can_list_dtn(user) -> bool:
 
 
 def is_administrator(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff and (user.is_superuser or user.has_role(R.ADMINISTRATOR))
+    return user.is_authenticated and user.is_active and user.is_staff and user.has_role(R.ADMINISTRATOR)
