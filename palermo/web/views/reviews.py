@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from palermo.accounts import roles as R
+from palermo.core.audit import audit_record
 from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.nrm import codes, services
 from palermo.nrm.models import Decision
@@ -61,4 +62,6 @@ def review_detail(request, decision_id: int):
             messages.success(request, _("You agreed with the decision. It now takes effect.") if agree
                              else _("You returned the decision to the decision maker."))
             return redirect("web:case_detail", case_id=case.pk)
+    # The page shows the decision maker's free-text reasons (encrypted at rest): an audited read.
+    audit_record(actor=request.user, action="decision.view", obj=decision, detail={"case_id": case.pk})
     return render(request, "web/review_form.html", {**ctx, "form": form})
