@@ -185,6 +185,7 @@ class CaseTransition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason_code = models.CharField(max_length=30, blank=True)
+    note = EncryptedTextField(blank=True, db_comment="Encrypted (Fernet). Why the step was taken, e.g. a withdrawal.")
 
     class Meta:
         ordering = ["at", "id"]

@@ -50,6 +50,8 @@ def case_summary(case: Case, today: dt.date) -> dict:
 
 def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
+    # Free-text notes may describe the person: shown only to those who may see the identity.
+    show_notes = user.has_perm("people.view_identity", case)
     ref = case.referral
     person = ref.person
     data = case_summary(case, today)
@@ -97,7 +99,8 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
         ],
         "history": [
             {"action": t.action, "from": t.from_status, "to": t.to_status, "on": t.on, "at": t.at,
-             "by": t.actor.username, "decision_id": t.decision_id, "reason_code": t.reason_code}
+             "by": t.actor.username, "decision_id": t.decision_id, "reason_code": t.reason_code,
+             "note": t.note if show_notes else None}
             for t in case.transitions.select_related("actor")
         ],
         "allowed_actions": actions_for_user(user=user, case=case),

@@ -166,10 +166,11 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
 # --- decisions ----------------------------------------------------------------------------
 
 
-def _transition(*, case: Case, action: str, actor, on: dt.date, decision: Decision | None = None, reason_code: str = "") -> str:
+def _transition(*, case: Case, action: str, actor, on: dt.date, decision: Decision | None = None,
+                reason_code: str = "", note: str = "") -> str:
     new = workflow.next_status(case.status, action)
     CaseTransition.objects.create(case=case, action=action, from_status=case.status, to_status=new,
-                                  actor=actor, on=on, decision=decision, reason_code=reason_code)
+                                  actor=actor, on=on, decision=decision, reason_code=reason_code, note=note)
     case.status = new
     return new
 
@@ -314,7 +315,8 @@ def case_withdraw(*, actor, case: Case, data: WithdrawIn) -> Case:
         raise ValidationFailed("Unknown reason", {"reason_code": f"Unknown code: {data.reason_code}"})
     if data.withdrawn_on > _today() or data.withdrawn_on < case.referral.received_on:
         raise ValidationFailed("Bad date", {"withdrawn_on": "Date of withdrawal must be between the referral date and today"})
-    _transition(case=case, action="withdraw", actor=actor, on=data.withdrawn_on, reason_code=data.reason_code)
+    _transition(case=case, action="withdraw", actor=actor, on=data.withdrawn_on, reason_code=data.reason_code,
+                note=data.note.strip())
     case.withdrawn_on, case.withdrawal_reason = data.withdrawn_on, data.reason_code
     case.save()
     audit_record(actor=actor, action="case.withdraw", obj=case, detail={"reason": data.reason_code})

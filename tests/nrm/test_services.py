@@ -293,3 +293,20 @@ def test_every_transition_in_the_table_is_reachable_by_a_service():
             if (status, action) not in workflow.TRANSITIONS:
                 with pytest.raises(TransitionRefused):
                     workflow.next_status(status, action)
+
+
+def test_a_withdrawal_note_is_kept_encrypted_and_shown_only_with_identity(world):
+    from django.db import connection
+    from django.test import Client
+
+    case = old_case(world)
+    services.case_withdraw(actor=world.responder, case=case, data=WithdrawIn(
+        reason_code="person_withdrew", withdrawn_on=TODAY(), note="Moved to a cousin's house in Leeds (synthetic)"))
+    t = CaseTransition.objects.get(case=case, action="withdraw")
+    assert t.note.startswith("Moved to a cousin")
+    with connection.cursor() as cur:
+        cur.execute("SELECT note FROM nrm_casetransition WHERE id = %s", [t.pk])
+        assert "Leeds" not in cur.fetchone()[0]
+    c = Client()
+    c.force_login(world.responder)
+    assert "Moved to a cousin" in c.get(f"/cases/{case.pk}/").content.decode()

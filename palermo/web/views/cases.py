@@ -115,6 +115,7 @@ def _timeline(detail: dict) -> list[dict]:
             "reasons": d["reason_labels"] if d and not event["action"].startswith("review_") else [],
             "decision_state": d["state"] if d else "",
             "reason": withdrawal.get(event["reason_code"], event["reason_code"]),
+            "note": event.get("note") or "",
         })
     return items
 

@@ -1,5 +1,6 @@
 """palermo export cases --as USERNAME [--output FILE] — cases in that user's scope, as CSV."""
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active user called {username!r}")
         body, n = cases_to_csv(case_list_for_user(user=user, filters=CaseFilters(status=status)))
-        audit_record(actor=user, action="case.export", object_type="nrm.case", detail={"format": "csv", "rows": n, "via": "command"})
+        audit_record(actor=user, action="case.export", object_type="nrm.case", detail={"format": "csv", "rows": n, "via": "command",
+                             "operator": getpass.getuser()})
         if output:
             output.write_text(body, encoding="utf-8")
             self.stderr.write(f"Exported {n} cases to {output}")
