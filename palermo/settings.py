@@ -191,3 +191,6 @@ PALERMO_BLIND_INDEX_KEY_FILE = str(DATA_DIR / "keys" / "blind-index.key")
 # imports switch it off and rely on `palermo link run`.
 PALERMO_LINK_ON_REFERRAL = os.environ.get("PALERMO_LINK_ON_REFERRAL", "1") == "1"
 PALERMO_LINK_REVIEW_THRESHOLD = float(os.environ.get("PALERMO_LINK_REVIEW_THRESHOLD", "0.5"))
+# Password guessing: lock a username for a while after repeated failures.
+PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", "5"))
+PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))

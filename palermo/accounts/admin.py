@@ -6,10 +6,12 @@ manage who may do what, not what is in the cases (design.md).
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from palermo.accounts.models import ApiToken, Membership, Organisation, User
 from palermo.accounts.roles import ADMINISTRATOR
+from palermo.core.audit import audit_record
 from palermo.core.models import AuditEvent
 
 
@@ -24,8 +26,25 @@ admin.site.site_title = "Palermo administration"
 
 
 class MembershipInline(admin.TabularInline):
+    """Roles of a user. Separation of duties: an administrator cannot give themselves a role
+    (a role opens case content); another administrator must. Every change is audited."""
+
     model = Membership
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        base = super().get_formset(request, obj, **kwargs)
+
+        class SeparationOfDuties(base):
+            def clean(self):
+                super().clean()
+                if obj is None or obj.pk != request.user.pk:
+                    return
+                for form in self.forms:
+                    if form.cleaned_data and form.has_changed() and not form.cleaned_data.get("DELETE"):
+                        raise ValidationError("You cannot give yourself a role. Ask another administrator.")
+
+        return SeparationOfDuties
 
 
 @admin.register(Organisation)
@@ -39,6 +58,17 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff")
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership and formset.has_changed():
+            audit_record(actor=request.user, action="membership.change", obj=form.instance,
+                         detail={"memberships": list(form.instance.memberships.values_list("organisation__code", "role"))})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="user.change" if change else "user.create", obj=obj,
+                     detail={"fields": sorted(form.changed_data)})
 
 
 @admin.register(ApiToken)

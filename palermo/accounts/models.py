@@ -166,3 +166,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, by a keyed hash of the username (not the username itself), so repeated
+    guessing can be slowed down without keeping a list of who mistyped what."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"

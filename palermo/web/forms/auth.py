@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from palermo.accounts.signin import sign_in_failed, sign_in_locked, sign_in_succeeded
 from palermo.web.forms.base import GovukForm, required
 
 
@@ -24,9 +25,15 @@ class SignInForm(GovukForm):
     def clean(self):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if username and password:
+            if sign_in_locked(username):
+                self.add_error("username", _("You have tried to sign in too many times. Wait 15 minutes and try again"))
+                return self.cleaned_data
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None or not self.user_cache.is_active:
+                sign_in_failed(username)
                 self.add_error("username", _("Enter a correct username and password"))
+            else:
+                sign_in_succeeded(self.user_cache)
         return self.cleaned_data
 
     def get_user(self):
