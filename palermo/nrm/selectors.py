@@ -138,7 +138,16 @@ def deadlines_for_user(*, user, today: dt.date | None = None, within_working_day
     """Open decisions in scope that are overdue or due within ``within_working_days``."""
     today = today or timezone.localdate()
     out = []
-    qs = Case.objects.filter(case_scope_q(user), status__in=[workflow.REFERRED, workflow.RECOVERY_PERIOD]).select_related("referral")
+    # Narrow in SQL first: nothing due after the horizon in the most generous nation can be
+    # within ``within_working_days`` working days anywhere.
+    horizon = max(add_working_days(today, max(within_working_days, 0), nation=n)
+                  for n in ("england", "scotland", "northern_ireland"))
+    from django.db.models import Q
+
+    qs = (Case.objects.filter(case_scope_q(user))
+          .filter(Q(status=workflow.REFERRED, rg_due__lte=horizon)
+                  | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__lte=horizon))
+          .select_related("referral"))
     for case in qs.iterator(chunk_size=500):
         kind, due = next_due(case) or (None, None)
         if due is None:
