@@ -9,6 +9,7 @@ Measures, on a fresh SQLite database in a temporary folder (or DATABASE_URL if s
 2. the scoped, filtered case list for a decision maker (first page of 50) against an unscoped
    ``Case.objects.all()[:50]``;
 3. GET /api/v1/cases/{id} (permission check, identity read audited) against the bare ORM read;
+   the caseload page, the dashboard and the deadlines list against a bare first page of 25 cases;
 4. sealing the audit chain, per event, against computing the same SHA-256 hashes in memory.
 """
 
@@ -102,6 +103,15 @@ def main() -> None:
     api_read = median_time(lambda: c.get(f"/api/v1/cases/{case_id}", headers={"Authorization": f"Bearer {raw}"}), args.repeat)
     orm_read = median_time(lambda: Person.objects.get(referrals__case__pk=case_id).family_name, args.repeat)
     rows.append(("GET /cases/{id} vs ORM read", api_read, orm_read))
+
+    # 3b. web pages and the deadlines list for the decision maker vs a bare first page of cases
+    web = Client()
+    web.force_login(decider)
+    bare_page = median_time(lambda: list(Case.objects.select_related("referral")[:25]), args.repeat)
+    for name, url in (("GET /cases/ (caseload page)", "/cases/"), ("GET /dashboard/", "/dashboard/")):
+        rows.append((name, median_time(lambda url=url: web.get(url), args.repeat), bare_page))
+    rows.append(("GET /api/v1/deadlines", median_time(
+        lambda: c.get("/api/v1/deadlines", headers={"Authorization": f"Bearer {raw}"}), args.repeat), bare_page))
 
     # 4. sealing vs hashing in memory
     pending = AuditEvent.objects.filter(seq__isnull=True).count()

@@ -10,7 +10,7 @@ stored deadline records ``CALENDAR_VERSION``.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -66,8 +66,14 @@ def next_working_day_on_or_after(day: dt.date, *, nation: str) -> dt.date:
 def working_days_between(start: dt.date, end: dt.date, *, nation: str) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if ``end`` is earlier).
 
-    So ``working_days_between(d, add_working_days(d, n)) == n``.
+    So ``working_days_between(d, add_working_days(d, n)) == n``. Cached: caseloads ask the same
+    question for many cases due on the same day.
     """
+    return _working_days_between(start, end, nation)
+
+
+@lru_cache(maxsize=65536)
+def _working_days_between(start: dt.date, end: dt.date, nation: str) -> int:
     if end == start:
         return 0
     cal = _calendar(nation)

@@ -160,10 +160,15 @@ def case_elements(request, case_id: int, payload: ElementsIn):
     return case_detail_for_user(user=request.auth, case=case)["palermo_elements"]
 
 
-@router.get("/deadlines", response={200: list[dict[str, Any]], **ERRORS}, summary="Overdue and due-soon decisions")
-def deadlines(request, within_working_days: int = Query(2, ge=0, le=60)):
-    reject_unknown_query(request, {"within_working_days"})
-    return deadlines_for_user(user=request.auth, within_working_days=max(0, min(within_working_days, 60)))
+@router.get("/deadlines", response={200: CaseListOut, **ERRORS}, summary="Overdue and due-soon decisions")
+def deadlines(request, within_working_days: int = Query(2, ge=0, le=60), page: int = Query(1, ge=1, le=1_000_000),
+              page_size: int = Query(100, ge=1, le=500)):
+    """Open decisions that are overdue or due within ``within_working_days`` working days of
+    the case's nation, soonest first, paged."""
+    reject_unknown_query(request, {"within_working_days", "page", "page_size"})
+    found = deadlines_for_user(user=request.auth, within_working_days=within_working_days)
+    return {"count": len(found), "page": page, "page_size": page_size,
+            "items": found[(page - 1) * page_size : page * page_size]}
 
 
 @router.get("/reviews", response={200: list[dict[str, Any]], **ERRORS}, summary="Negative decisions awaiting your review")

@@ -204,11 +204,14 @@ def test_name_search_uses_the_blind_index_and_is_audited(world):
 def test_deadlines_lists_overdue_and_due_soon_in_scope(world):
     overdue = world.case(received_on=old_received(30))
     fresh = world.case(received_on=TODAY().isoformat())
-    items = Api(world.decider).get("/deadlines", within_working_days=10).json()
+    body = Api(world.decider).get("/deadlines", within_working_days=10).json()
+    assert body["count"] == 2 and body["page"] == 1
+    items = body["items"]
     by_id = {i["case_id"]: i for i in items}
     assert by_id[overdue.pk]["overdue"] is True and by_id[overdue.pk]["working_days_left"] < 0
     assert by_id[fresh.pk]["overdue"] is False
-    assert Api(world.decider_ieca).get("/deadlines").json() == []
+    assert Api(world.decider_ieca).get("/deadlines").json()["count"] == 0
+    assert len(Api(world.decider).get("/deadlines", within_working_days=10, page_size=1).json()["items"]) == 1
     overdue_only = Api(world.decider).get("/cases", due="overdue").json()
     assert [i["id"] for i in overdue_only["items"]] == [overdue.pk]
 
