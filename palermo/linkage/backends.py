@@ -76,11 +76,15 @@ def open_backend(*, name: str = "duckdb", threads: int | None = None, spark_sess
     if name == "spark":
         from pyspark.sql import SparkSession
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
+        # Splink's Jaro-Winkler and other similarity functions are Scala UDFs in a jar it ships
+        # (the one matching the installed Spark); Spark must load it when the session starts.
         session = spark_session or (
             SparkSession.builder.master(f"local[{threads or os.cpu_count() or 1}]")
             .appName("palermo-linkage")
             .config("spark.sql.shuffle.partitions", str(max(4, 2 * (threads or 2))))
+            .config("spark.jars", similarity_jar_location())
             .getOrCreate()
         )
         session.sparkContext.setCheckpointDir(os.path.join(os.environ.get("TMPDIR", "/tmp"), "palermo-spark"))

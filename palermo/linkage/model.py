@@ -58,7 +58,7 @@ class ModelError(ValueError):
 
 def _jw(a: str, b: str, dialect: str) -> str:
     fn = "jaro_winkler_similarity" if dialect == "duckdb" else "jaro_winkler"
-    return f'{fn}("{a}", "{b}")'
+    return f"{fn}({a}, {b})"
 
 
 def _either_order(dialect: str, test) -> str:
@@ -73,20 +73,20 @@ def _name_comparison(dialect: str) -> dict[str, Any]:
         return lambda a, b: f"{_jw(a, b, dialect)} >= {threshold}"
 
     def ph(a: str, b: str) -> str:
-        # "given_l" -> "given_ph_l": the phonetic key of the same part and side
-        return f'"{a[:-2]}_ph{a[-2:]}" = "{b[:-2]}_ph{b[-2:]}"'
+        # given_l -> given_ph_l: the phonetic key of the same part and side
+        return f"{a[:-2]}_ph{a[-2:]} = {b[:-2]}_ph{b[-2:]}"
 
     one_part = (
-        '("family_l" = "family_r" OR "given_l" = "given_r" '
-        'OR "family_l" = "given_r" OR "given_l" = "family_r")'
+        '(family_l = family_r OR given_l = given_r '
+        'OR family_l = given_r OR given_l = family_r)'
     )
     return {
         "output_column_name": "name",
         "comparison_description": "Given and family name, in either order",
         "comparison_levels": [
-            {"sql_condition": '"name_key_l" IS NULL OR "name_key_r" IS NULL', "is_null_level": True},
+            {"sql_condition": 'name_key_l IS NULL OR name_key_r IS NULL', "is_null_level": True},
             {
-                "sql_condition": '"name_key_l" = "name_key_r"',
+                "sql_condition": 'name_key_l = name_key_r',
                 "label_for_charts": "Same name (either order)",
                 "tf_adjustment_column": "name_key",
                 "tf_adjustment_weight": 1.0,
@@ -107,34 +107,34 @@ def _name_comparison(dialect: str) -> dict[str, Any]:
 
 
 def _dob_comparison(dialect: str) -> dict[str, Any]:
-    no_placeholder = 'NOT "dob_placeholder_l" AND NOT "dob_placeholder_r"'
-    some_placeholder = '("dob_placeholder_l" OR "dob_placeholder_r")'
-    year_gap = 'abs("dob_year_l" - "dob_year_r")'
+    no_placeholder = 'NOT dob_placeholder_l AND NOT dob_placeholder_r'
+    some_placeholder = '(dob_placeholder_l OR dob_placeholder_r)'
+    year_gap = 'abs(dob_year_l - dob_year_r)'
     return {
         "output_column_name": "dob",
         "comparison_description": "Date of birth, 1 January read as a year only",
         "comparison_levels": [
-            {"sql_condition": '"dob_l" IS NULL OR "dob_r" IS NULL', "is_null_level": True},
+            {"sql_condition": 'dob_l IS NULL OR dob_r IS NULL', "is_null_level": True},
             {
-                "sql_condition": f'"dob_l" = "dob_r" AND {no_placeholder}',
+                "sql_condition": f'dob_l = dob_r AND {no_placeholder}',
                 "label_for_charts": "Exact date",
             },
             {
                 "sql_condition": (
-                    f'{no_placeholder} AND "dob_year_l" = "dob_year_r" '
-                    'AND "dob_day_l" = "dob_month_r" AND "dob_month_l" = "dob_day_r"'
+                    f'{no_placeholder} AND dob_year_l = dob_year_r '
+                    'AND dob_day_l = dob_month_r AND dob_month_l = dob_day_r'
                 ),
                 "label_for_charts": "Day and month swapped",
             },
             {
                 "sql_condition": (
-                    f'{no_placeholder} AND "dob_month_l" = "dob_month_r" '
-                    f'AND "dob_day_l" = "dob_day_r" AND {year_gap} <= 2'
+                    f'{no_placeholder} AND dob_month_l = dob_month_r '
+                    f'AND dob_day_l = dob_day_r AND {year_gap} <= 2'
                 ),
                 "label_for_charts": "Same birthday, year within 2 (disputed age)",
             },
             {
-                "sql_condition": f'{some_placeholder} AND "dob_year_l" = "dob_year_r"',
+                "sql_condition": f'{some_placeholder} AND dob_year_l = dob_year_r',
                 "label_for_charts": "Placeholder 1 January, same year",
             },
             {
