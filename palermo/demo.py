@@ -129,12 +129,20 @@ def _deciders_for(case: Case, users) -> tuple[User, User]:
     return users[f"decider{suffix}"], users[f"reviewer{suffix}"]
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _synthetic_referral(rng: random.Random, received: dt.date) -> ReferralIn:
     nat = rng.choice(list(GIVEN))
     nation = rng.choices(["england", "wales", "scotland", "northern_ireland"], [80, 6, 9, 5])[0]
     child = rng.random() < 0.3
     age = rng.randint(12, 17) if child else rng.randint(18, 55)
-    dob = received.replace(year=received.year - age) - dt.timedelta(days=rng.randint(1, 300)) if rng.random() < 0.8 else None
+    dob = _years_before(received, age) - dt.timedelta(days=rng.randint(1, 300)) if rng.random() < 0.8 else None
     types = rng.sample(["sexual", "labour", "domestic_servitude", "criminal"], k=rng.choice([1, 1, 1, 2]))
     overseas = rng.random() < 0.3
     return ReferralIn(
@@ -213,7 +221,10 @@ def cases_load(users, *, count: int, seed: int = 2012, today: dt.date | None = N
     # A few Duty to Notify reports (adults who did not consent), some anonymous.
     for j in range(max(3, count // 40)):
         anonymous = j % 2 == 0
-        data = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 200))).model_copy(
+        base = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 200)))
+        while base.under_18 != "no":  # a Duty to Notify report is for an adult who did not consent
+            base = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 200)))
+        data = base.model_copy(
             update={"under_18": "no", "age_at_exploitation": "adult", "consent": "refused", "anonymous": anonymous,
                     "local_authority": ""})
         if anonymous:
@@ -245,7 +256,12 @@ def repeat_referrals_load(users, *, count: int, seed: int, today: dt.date | None
         p = case.referral.person
         dob = p.date_of_birth
         swapped = dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else dob
-        data = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 20))).model_copy(update={
+        received = today - dt.timedelta(days=rng.randint(0, 20))
+        age = received.year - swapped.year - ((received.month, received.day) < (swapped.month, swapped.day))
+        if p.age_on(received) < 18 or age < 18:
+            continue  # keep the demo's repeat referrals to adults (a child needs a local authority)
+        data = _synthetic_referral(rng, received).model_copy(update={
+            "received_on": received,
             "under_18": "no", "age_at_exploitation": "adult", "consent": "given", "local_authority": "",
             "person": PersonIn(given_name=p.given_name, family_name=_variant(p.family_name, rng), date_of_birth=swapped,
                                dob_precision="estimated", gender=p.gender, nationalities=p.nationalities,

@@ -75,6 +75,14 @@ def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
         errors["anonymous"] = "Only a Duty to Notify report (no consent) can be anonymous"
     if data.person and data.person.date_of_birth and data.person.date_of_birth > data.received_on:
         errors["person.date_of_birth"] = "Date of birth must be before the date the referral was received"
+    elif data.person and data.person.date_of_birth and data.under_18 == "no":
+        dob, on = data.person.date_of_birth, data.received_on
+        age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+        if age < 18:
+            # Safeguarding: a child must never be handled as an adult (consent, local authority).
+            # The reverse (an adult date of birth but "under 18: yes or not sure") is allowed:
+            # where age is disputed the person is treated as a child until assessed.
+            errors["under_18"] = "The date of birth shows the person was under 18 when referred: answer yes or not sure"
     try:
         _referring_org(actor=actor, code=data.first_responder_org)
     except (NotAllowed, ValidationFailed) as exc:

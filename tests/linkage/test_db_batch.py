@@ -3,12 +3,14 @@ and ``palermo link repeats``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from palermo.core.models import AuditEvent
 from palermo.linkage.models import CONFIRMED, PENDING, LinkCandidate
@@ -32,8 +34,13 @@ def labelled(world, settings):
     """120 synthetic records (seed 7) referred through the real service: {person pk: truth}."""
     settings.PALERMO_LINK_ON_REFERRAL = False
     truth = {}
+    received = timezone.localdate() - dt.timedelta(days=3)
     for rec in generate_people(n_records=120, seed=7):
-        referral = world.refer(person={
+        dob = dt.date.fromisoformat(rec["date_of_birth"]) if rec["date_of_birth"] else None
+        child = dob is not None and (received.year - dob.year - ((received.month, received.day) < (dob.month, dob.day))) < 18
+        as_child = {"under_18": "yes", "consent": "not_required", "local_authority": "HILLINGDON",
+                    "age_at_exploitation": "child"} if child else {}
+        referral = world.refer(**as_child, person={
             "given_name": rec["given_name"], "family_name": rec["family_name"],
             "date_of_birth": rec["date_of_birth"] or None, "dob_precision": "exact" if rec["date_of_birth"] else "unknown",
             "gender": GENDER.get(rec["gender"].upper(), "unknown"), "nationalities": _nationalities(rec["nationality"]),

@@ -310,3 +310,14 @@ def test_a_withdrawal_note_is_kept_encrypted_and_shown_only_with_identity(world)
     c = Client()
     c.force_login(world.responder)
     assert "Moved to a cousin" in c.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_a_child_by_date_of_birth_cannot_be_referred_as_an_adult(world):
+    """Safeguarding: consent and local-authority rules must not be skipped for a child."""
+    young = (TODAY() - dt.timedelta(days=365 * 16)).isoformat()
+    with pytest.raises(ValidationFailed) as err:
+        world.refer(person={"given_name": "Ada", "family_name": "Younger", "date_of_birth": young})
+    assert "under_18" in err.value.fields
+    # A disputed age the other way (adult date of birth, treated as a child) is allowed.
+    case = world.case(under_18="not_sure", consent="not_required", local_authority="HILLINGDON")
+    assert case.referral.is_child
