@@ -223,3 +223,14 @@ def test_a_half_finished_referral_is_encrypted_in_the_session_table(client, worl
     assert b'"referral"' in everything, "the journey is in the session (the test can fail)"
     assert b"Vrabiescu" not in everything and b"1994-05-06" not in everything
     assert "Ilinca Vrabiescu" in client.get("/refer/check-your-answers/").content.decode()
+
+
+def test_a_child_date_of_birth_on_the_adult_path_sends_the_user_back_to_the_age_question(client, world):
+    answers = copy.deepcopy(ADULT_ANSWERS)
+    answers["date-of-birth"] = {"date_of_birth-day": "6", "date_of_birth-month": "5", "date_of_birth-year": "2015"}
+    login(client, world.responder)
+    walk(client, answers)
+    resp = client.post("/refer/check-your-answers/", follow=True)
+    html = resp.content.decode()
+    assert Referral.objects.count() == 0
+    assert "under 18" in html and "There is a problem" in html
