@@ -14,6 +14,7 @@ from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotFound
 from palermo.nrm import services
 from palermo.nrm.export import cases_to_csv
+from palermo.nrm.history import case_field_history
 from palermo.nrm.models import Decision
 from palermo.nrm.presenters import case_detail_for_user, case_summary
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
@@ -123,6 +124,14 @@ def case_get(request, case_id: int):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     audit_record(actor=request.auth, action="case.view", obj=case)
     return case_detail_for_user(user=request.auth, case=case)
+
+
+@router.get("/cases/{case_id}/history", response={200: list[dict[str, Any]], **ERRORS},
+            summary="Field-by-field history of a case and its referral")
+def case_history(request, case_id: int):
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    audit_record(actor=request.auth, action="case.history_view", obj=case)
+    return case_field_history(case)
 
 
 @router.post("/cases/{case_id}/decisions", response={201: dict[str, Any], **ERRORS}, summary="Record a decision")

@@ -249,3 +249,18 @@ def test_a_misspelt_or_repeated_filter_is_refused_not_ignored(world):
     r = api.client.get("/api/v1/cases?status=referred&status=identified", headers=api.headers)
     assert_error(r, 422, field="status")
     assert_error(api.get("/cases.csv", natoin="wales"), 422, field="natoin")
+
+
+def test_field_history_of_a_case_shows_changes_but_never_encrypted_values(world):
+    case = world.case(received_on=old_received(120))
+    dm = Api(world.decider)
+    dm.post(f"/cases/{case.pk}/decisions", {"kind": "reasonable_grounds", "outcome": "positive",
+                                             "decided_on": old_received(118), "reason_codes": ["indicators_present"]})
+    history = dm.get(f"/cases/{case.pk}/history").json()
+    assert history[0]["change"] == "created"
+    changed = {f["field"]: f for item in history for f in item["fields"]}
+    assert changed["status"]["old"] == "referred" and changed["status"]["new"] == "recovery_period"
+    assert any(item["by"] == world.decider.username for item in history if item["change"] == "updated")
+    assert "Synthetic: worked" not in str(history)
+    assert AuditEvent.objects.filter(action="case.history_view", object_id=str(case.pk)).exists()
+    assert_error(Api(world.responder_other).get(f"/cases/{case.pk}/history"), 403)
