@@ -66,14 +66,16 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
 
 
 def _filter_due(qs, which: str, today: dt.date):
-    """Overdue: an open decision whose target has passed. Soon: due within two working days.
+    """Overdue: a reasonable grounds decision past its target date. Soon: a reasonable grounds
+    decision due within two working days, or a recovery period whose minimum ends within two
+    working days (a conclusive grounds decision becomes possible then).
 
-    RG decisions are due on ``rg_due``; CG decisions become possible on ``cg_earliest``, which
-    is when the recovery period ends and a decision is expected."""
+    There is no target date for a conclusive grounds decision, only the earliest day one may be
+    made, so a case in its recovery period is never "overdue"."""
     from django.db.models import Q
 
     if which == "overdue":
-        return qs.filter(Q(status=workflow.REFERRED, rg_due__lt=today) | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__lt=today))
+        return qs.filter(status=workflow.REFERRED, rg_due__lt=today)
     # "soon": up to two working days ahead, in the most generous nation (England and Wales
     # share a calendar; a Scottish or Northern Irish holiday only makes the window longer).
     horizon = max(add_working_days(today, 2, nation=n) for n in ("england", "scotland", "northern_ireland"))
@@ -125,10 +127,13 @@ def working_days_left(case: Case, today: dt.date) -> int | None:
 
 
 def next_due(case: Case) -> tuple[str, dt.date] | None:
+    """The next date that matters: the reasonable grounds target; the first day a conclusive
+    grounds decision may be made (not a deadline: kind ``conclusive_grounds_possible_from``);
+    the last day to ask for reconsideration."""
     if case.status == workflow.REFERRED:
         return ("reasonable_grounds", case.rg_due)
     if case.status == workflow.RECOVERY_PERIOD and case.cg_earliest:
-        return ("conclusive_grounds", case.cg_earliest)
+        return ("conclusive_grounds_possible_from", case.cg_earliest)
     if case.status in {workflow.RG_NEGATIVE, workflow.NOT_IDENTIFIED} and case.reconsideration_deadline:
         return ("reconsideration_window_closes", case.reconsideration_deadline)
     return None
@@ -146,16 +151,19 @@ def deadlines_for_user(*, user, today: dt.date | None = None, within_working_day
 
     qs = (Case.objects.filter(case_scope_q(user))
           .filter(Q(status=workflow.REFERRED, rg_due__lte=horizon)
-                  | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__lte=horizon))
+                  | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__gte=today, cg_earliest__lte=horizon))
           .select_related("referral"))
     for case in qs.iterator(chunk_size=500):
         kind, due = next_due(case) or (None, None)
         if due is None:
             continue
         left = working_days_between(today, due, nation=case.referral.nation)
+        if kind == "conclusive_grounds_possible_from" and due < today:
+            continue  # a decision already possible is not a deadline
         if left <= within_working_days:
             out.append({"case_id": case.pk, "reference": case.referral.reference, "kind": kind,
-                        "due": due, "working_days_left": left, "overdue": due < today, "status": case.status})
+                        "due": due, "working_days_left": left,
+                        "overdue": kind == "reasonable_grounds" and due < today, "status": case.status})
     out.sort(key=lambda d: (d["due"], d["case_id"]))
     return out
 

@@ -179,6 +179,23 @@ def working_days_text(days) -> str:
     return ngettext("%(n)d working day overdue", "%(n)d working days overdue", -days) % {"n": -days}
 
 
+@register.simple_tag
+def next_due_text(next_due) -> str:
+    """Working days to the next date, said the right way for its kind: a conclusive grounds
+    decision is never "overdue" (it has an earliest date, not a deadline)."""
+    if not next_due:
+        return ""
+    days = next_due.get("working_days_left")
+    if next_due.get("kind") == "conclusive_grounds_possible_from" and days is not None:
+        days = int(days)
+        if days > 0:
+            return ngettext("Possible in %(n)d working day", "Possible in %(n)d working days", days) % {"n": days}
+        if days == 0:
+            return _("Possible from today")
+        return ngettext("Possible for %(n)d working day", "Possible for %(n)d working days", -days) % {"n": -days}
+    return working_days_text(days)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters changed (for sorting and paging links)."""
