@@ -94,6 +94,9 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
                 "decided_by": d.decided_by.username, "reason_codes": d.reason_codes,
                 "reason_labels": [reason_labels.get(c, c) for c in d.reason_codes],
                 "reviewed_by": d.reviewed_by.username if d.reviewed_by else None, "reviewed_on": d.reviewed_on,
+                # Free text can describe the person: only for those who may see identity.
+                "reason_text": d.reason_text if show_notes else None,
+                "review_note": d.review_note if show_notes else None,
             }
             for d in case.decisions.select_related("decided_by", "reviewed_by")
         ],

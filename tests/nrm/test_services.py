@@ -321,3 +321,18 @@ def test_a_child_by_date_of_birth_cannot_be_referred_as_an_adult(world):
     # A disputed age the other way (adult date of birth, treated as a child) is allowed.
     case = world.case(under_18="not_sure", consent="not_required", local_authority="HILLINGDON")
     assert case.referral.is_child
+
+
+def test_the_decision_maker_sees_why_a_reviewer_returned_the_decision(world):
+    from django.test import Client
+
+    case = old_case(world)
+    d = world.rg(case, "negative")
+    world.review(d, agree=False, note="The debt bondage indicator was not weighed (synthetic)")
+    c = Client()
+    c.force_login(world.decider)
+    assert "debt bondage indicator was not weighed" in c.get(f"/cases/{case.pk}/").content.decode()
+    assert "debt bondage indicator was not weighed" in c.get(f"/cases/{case.pk}/decision/").content.decode()
+    other = Client()
+    other.force_login(world.analyst)
+    assert other.get(f"/cases/{case.pk}/").status_code == 403

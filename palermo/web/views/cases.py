@@ -115,7 +115,7 @@ def _timeline(detail: dict) -> list[dict]:
             "reasons": d["reason_labels"] if d and not event["action"].startswith("review_") else [],
             "decision_state": d["state"] if d else "",
             "reason": withdrawal.get(event["reason_code"], event["reason_code"]),
-            "note": event.get("note") or "",
+            "note": event.get("note") or ((d or {}).get("review_note") or "" if event["action"].startswith("review_") else ""),
         })
     return items
 
@@ -203,6 +203,7 @@ def decision_create(request, case_id: int):
     return render(request, "web/decision_form.html", {
         "case": case, "form": form, "kind": kind, "title": KIND_TITLES[kind], "standard": standard,
         "standard_citation": citation, "standard_on": on, "info": case_elements_assessment(case),
+        "returned": case.decisions.filter(state="returned").select_related("reviewed_by").order_by("-reviewed_on", "-id").first(),
     })
 
 

@@ -15,6 +15,7 @@ from palermo.accounts import roles as R
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.nrm import codes, services
+from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.models import Decision
 from palermo.nrm.schemas import ReviewIn
 from palermo.nrm.selectors import decisions_awaiting_review_for_user
@@ -64,4 +65,4 @@ def review_detail(request, decision_id: int):
             return redirect("web:case_detail", case_id=case.pk)
     # The page shows the decision maker's free-text reasons (encrypted at rest): an audited read.
     audit_record(actor=request.user, action="decision.view", obj=decision, detail={"case_id": case.pk})
-    return render(request, "web/review_form.html", {**ctx, "form": form})
+    return render(request, "web/review_form.html", {**ctx, "form": form, "info": case_elements_assessment(case)})
