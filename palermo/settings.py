@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "ninja",  # serves Swagger UI from local static files, not a CDN
     "palermo.core",
     "palermo.accounts",
     "palermo.law",

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from palermo.api.query import reject_unknown_query
 from palermo.core.audit import audit_record
-from palermo.core.exceptions import NotFound
+from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.nrm import services
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.history import case_field_history
@@ -109,7 +109,9 @@ def case_search(request, payload: CaseSearchIn):
 
 @router.get("/cases.csv", summary="Export the cases in your scope as CSV", response={200: None, **ERRORS})
 def case_export(request, filters: Query[CaseFilterIn]):
-    reject_unknown_query(request, CaseFilterIn.model_fields)
+    # The export is every case in scope that matches: paging parameters would be ignored, so
+    # they are refused rather than silently dropped.
+    reject_unknown_query(request, set(CaseFilterIn.model_fields) - {"page", "page_size"})
     qs = case_list_for_user(user=request.auth, filters=CaseFilters(**filters.dict(exclude={"page", "page_size"})))
     body, count = cases_to_csv(qs)
     audit_record(actor=request.auth, action="case.export", object_type="nrm.case",
@@ -182,6 +184,8 @@ def deadlines(request, within_working_days: int = Query(2, ge=0, le=60), page: i
 
 @router.get("/reviews", response={200: list[dict[str, Any]], **ERRORS}, summary="Negative decisions awaiting your review")
 def reviews(request):
+    if not request.auth.has_role("reviewer"):
+        raise NotAllowed("Only reviewers have a review queue")
     return [
         {"decision_id": d.pk, "case_id": d.case_id, "reference": d.case.referral.reference, "kind": d.kind,
          "decided_on": d.decided_on, "decided_by": d.decided_by.username}

@@ -34,7 +34,9 @@ def case_elements_assessment(case: Case) -> dict:
     recorded = {"act": case.elements_act, "means": case.elements_means, "purpose": case.elements_purpose}
     assessment = assess_palermo_elements(
         act=recorded["act"], means=recorded["means"], purpose=recorded["purpose"],
-        victim_is_child=ref.is_child, consent_recorded=ref.consent == "given",
+        # The consent a referral records is consent to the NRM referral, not to the
+        # exploitation that art 3(b) speaks of: it is not passed on.
+        victim_is_child=ref.is_child, consent_recorded=False,
     )
     labels = palermo_element_codes()
     return {

@@ -234,3 +234,13 @@ def test_a_child_date_of_birth_on_the_adult_path_sends_the_user_back_to_the_age_
     html = resp.content.decode()
     assert Referral.objects.count() == 0
     assert "under 18" in html and "There is a problem" in html
+
+
+def test_a_failed_sign_in_never_sends_the_password_back(client, world):
+    html = client.post("/sign-in/", {"username": world.responder.username, "password": "wrong-but-secret-123"}).content.decode()
+    assert "Enter a correct username and password" in html and "wrong-but-secret-123" not in html
+
+
+def test_api_docs_load_their_assets_locally(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "cdn.jsdelivr" not in html and "/static/ninja/" in html

@@ -128,7 +128,9 @@ def render_field(bf, **opts) -> str:
             for v, lab in field.choices
         ]
     else:
-        ctx["value"] = "" if value is None else value
+        # A password is never sent back to the browser, even after a failed sign-in.
+        secret = isinstance(field.widget, forms.PasswordInput) and not field.widget.render_value
+        ctx["value"] = "" if value is None or secret else value
     return render_to_string(f"govuk/{kind}.html", ctx)
 
 

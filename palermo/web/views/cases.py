@@ -148,6 +148,7 @@ def case_detail(request, case_id: int):
         "location_label": ref.get_exploitation_location_display(),
         "age_label": ref.get_age_at_exploitation_display(),
         "consent_label": ref.get_consent_display(),
+        "under_18": ref.under_18,
         "info": {"assessment": detail["palermo_elements"]["assessment"],
                  "recorded_by": detail["palermo_elements"]["recorded_by"],
                  "recorded_at": detail["palermo_elements"]["recorded_at"]},
