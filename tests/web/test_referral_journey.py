@@ -244,3 +244,16 @@ def test_a_failed_sign_in_never_sends_the_password_back(client, world):
 def test_api_docs_load_their_assets_locally(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "cdn.jsdelivr" not in html and "/static/ninja/" in html
+
+
+def test_changing_the_date_of_birth_from_check_your_answers_reaches_the_date(client, world):
+    login(client, world.responder)
+    walk(client, ADULT_ANSWERS)
+    check = client.get("/refer/check-your-answers/").content.decode()
+    assert 'href="/refer/date-of-birth/?change=1"' in check
+    r = client.post("/refer/date-of-birth-known/?change=1", {"dob_known": "yes"})
+    assert r["Location"] == "/refer/date-of-birth/?change=1"
+    r = client.post("/refer/date-of-birth/?change=1",
+                    {"date_of_birth-day": "7", "date_of_birth-month": "5", "date_of_birth-year": "1994"})
+    assert r["Location"] == "/refer/check-your-answers/"
+    assert "7 May 1994" in client.get("/refer/check-your-answers/").content.decode()

@@ -25,6 +25,10 @@ from palermo.web.views.common import requires
 REFER = requires(access.can_refer, _lazy("Only first responders at a designated organisation can refer a potential victim."))
 
 
+# Pages whose answer is asked for on the page that follows: changing the first leads to the second.
+FOLLOW_UPS = {"date-of-birth-known": ("date-of-birth",)}
+
+
 def _step_url(slug: str, change: bool = False) -> str:
     url = reverse("web:refer_step", args=[slug])
     return url + "?change=1" if change else url
@@ -72,6 +76,10 @@ def step(request, slug: str):
         journey.save(slug, form.cleaned_data)
         if change:
             gap = journey.first_unanswered()
+            nxt = journey.next(slug)
+            # Saying "yes, I know it" leads on to the date, even if a date was given before.
+            if nxt in FOLLOW_UPS.get(slug, ()):
+                return redirect(_step_url(nxt, change=True))
             return redirect(_step_url(gap, change=True) if gap else reverse("web:refer_check"))
         nxt = journey.next(slug)
         return redirect(_step_url(nxt) if nxt else reverse("web:refer_check"))
@@ -145,7 +153,8 @@ def _rows(journey: Journey) -> list[dict]:
             row("person", _("Name"), name),
             row("person", _("Other names"), [a for a in (get("person", "aliases") or "").splitlines() if a.strip()]),
             row("person", _("Gender"), {"female": _("Female"), "male": _("Male"), "other": _("Other"), "unknown": _("Not known")}.get(get("person", "gender"), "")),
-            row("date-of-birth-known", _("Date of birth"), dob_text),
+            # Change goes to the date itself when one was given; else to "do you know it?".
+            row("date-of-birth" if dob else "date-of-birth-known", _("Date of birth"), dob_text),
             row("claimed-age", _("Age they say they are"), claimed),
             row("nationality", _("Nationality"), country_name(get("nationality", "nationality")) if get("nationality", "nationality") else _("Not known")),
             row("interpreter", _("Interpreter needed"), yes_no.get(get("interpreter", "interpreter_needed"), "")),
