@@ -19,6 +19,7 @@ class Code(BaseModel):
     applies_to: list[str] | None = None
     disabled_on: str | None = None
     suggests: dict[str, list[str]] | None = None  # Palermo elements this code may evidence
+    children_only: bool = False  # e.g. "no means element needed" applies only to a child
 
 
 class CodeList(BaseModel):

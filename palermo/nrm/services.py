@@ -75,6 +75,8 @@ def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
         errors["anonymous"] = "Only a Duty to Notify report (no consent) can be anonymous"
     if data.person and data.person.date_of_birth and data.person.date_of_birth > data.received_on:
         errors["person.date_of_birth"] = "Date of birth must be before the date the referral was received"
+    elif data.person and data.person.date_of_birth and data.person.date_of_birth.year < data.received_on.year - 110:
+        errors["person.date_of_birth"] = "Date of birth must be a real date of birth: check the year"
     elif data.person and data.person.date_of_birth and data.under_18 == "no":
         dob, on = data.person.date_of_birth, data.received_on
         age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
@@ -189,11 +191,15 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
 
 
-def _check_reasons(data: DecisionIn, list_name: str) -> None:
+def _check_reasons(data: DecisionIn, list_name: str, *, child: bool = True) -> None:
     known = codes.codes(list_name)
     bad = [c for c in data.reason_codes if c not in known]
     if bad:
         raise ValidationFailed("Unknown reason code", {"reason_codes": f"Unknown code: {', '.join(bad)}"})
+    adult_misuse = [c for c in data.reason_codes if known[c].children_only and not child]
+    if adult_misuse:
+        raise ValidationFailed("Reason applies only to a child",
+                               {"reason_codes": f"{', '.join(adult_misuse)} applies only to a child"})
     wrong = [c for c in data.reason_codes if known[c].applies_to and data.outcome not in known[c].applies_to]
     if wrong:
         raise ValidationFailed(
@@ -232,7 +238,7 @@ def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
             )
         state = "effective"
     else:
-        _check_reasons(data, "decision_reasons")
+        _check_reasons(data, "decision_reasons", child=case.referral.is_child)
         stage = "rg" if data.kind == "reasonable_grounds" else "cg"
         action = f"{stage}_{data.outcome}"
         workflow.next_status(case.status, action)

@@ -336,3 +336,13 @@ def test_the_decision_maker_sees_why_a_reviewer_returned_the_decision(world):
     other = Client()
     other.force_login(world.analyst)
     assert other.get(f"/cases/{case.pk}/").status_code == 403
+
+
+def test_a_child_only_reason_is_refused_for_an_adult_and_an_impossible_birth_year_is_refused(world):
+    case = old_case(world)
+    with pytest.raises(ValidationFailed, match="only to a child"):
+        services.decision_record(actor=world.decider, case=case, data=DecisionIn(
+            kind="reasonable_grounds", outcome="positive", decided_on=TODAY(), reason_codes=["child_no_means_needed"]))
+    with pytest.raises(ValidationFailed) as err:
+        world.refer(person={"family_name": "Old", "date_of_birth": "1800-01-01"})
+    assert "person.date_of_birth" in err.value.fields

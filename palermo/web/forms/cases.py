@@ -65,11 +65,12 @@ class DecisionForm(GovukForm):
                                   error_messages=required(_("Enter an explanation of the decision")),
                                   help_text=_("Refer to the evidence and the guidance you applied."))
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, child: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         list_name = "reconsideration_reasons" if kind == "reconsideration" else "decision_reasons"
-        self.codes = {k: c for k, c in codes.codes(list_name).items() if not c.disabled_on}
+        self.codes = {k: c for k, c in codes.codes(list_name).items()
+                      if not c.disabled_on and (child or not c.children_only)}
         self.fields["reasons"].choices = [(k, c.label) for k, c in self.codes.items()]
         if kind == "reconsideration":
             self.fields["outcome"].label = _("What is your decision on the reconsideration?")

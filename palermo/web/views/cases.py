@@ -182,7 +182,8 @@ def decision_create(request, case_id: int):
         return render(request, "web/cannot.html", {"case": case, "message": workflow._WHY.get(case.status, "")}, status=409)
     kind = _decision_kind(case)
     today = timezone.localdate()
-    form = DecisionForm(request.POST if request.method == "POST" else None, kind=kind, initial={"decided_on": today})
+    form = DecisionForm(request.POST if request.method == "POST" else None, kind=kind, child=case.referral.is_child,
+                        initial={"decided_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decision_record(actor=request.user, case=case, data=DecisionIn(
