@@ -102,7 +102,8 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
         ],
         "history": [
             {"action": t.action, "from": t.from_status, "to": t.to_status, "on": t.on, "at": t.at,
-             "by": t.actor.username, "decision_id": t.decision_id, "reason_code": t.reason_code,
+             "by": t.actor.username, "by_name": t.actor.get_full_name() or t.actor.username,
+             "decision_id": t.decision_id, "reason_code": t.reason_code,
              "note": t.note if show_notes else None}
             for t in case.transitions.select_related("actor")
         ],

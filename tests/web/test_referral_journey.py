@@ -257,3 +257,12 @@ def test_changing_the_date_of_birth_from_check_your_answers_reaches_the_date(cli
                     {"date_of_birth-day": "7", "date_of_birth-month": "5", "date_of_birth-year": "1994"})
     assert r["Location"] == "/refer/check-your-answers/"
     assert "7 May 1994" in client.get("/refer/check-your-answers/").content.decode()
+
+
+def test_a_two_digit_year_gets_the_govuk_message(client, world):
+    login(client, world.responder)
+    answers = copy.deepcopy(ADULT_ANSWERS)
+    walk(client, answers)
+    html = client.post("/refer/date-of-birth/?change=1",
+                       {"date_of_birth-day": "6", "date_of_birth-month": "5", "date_of_birth-year": "94"}).content.decode()
+    assert "Year must include 4 numbers" in html

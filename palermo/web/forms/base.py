@@ -109,6 +109,8 @@ class GovukDateField(forms.Field):
                 _("%(subject)s must include %(parts)s") % {"subject": self._subject_cap(), "parts": _(" and ").join(str(m) for m in missing)},
                 code="incomplete",
             )
+        if year.isdigit() and len(year) != 4:
+            raise forms.ValidationError(_("Year must include 4 numbers"), code="year_digits")
         try:
             d, m, y = int(day), int(month), int(year)
             if y < 1000:

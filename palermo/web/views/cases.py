@@ -110,7 +110,7 @@ def _timeline(detail: dict) -> list[dict]:
         d = decisions.get(event["decision_id"]) if event["decision_id"] else None
         items.append({
             "title": TIMELINE_TITLES.get(event["action"], event["action"]),
-            "on": event["on"], "by": event["by"], "to": event["to"],
+            "on": event["on"], "by": event.get("by_name") or event["by"], "to": event["to"],
             "to_label": workflow.STATUS_LABELS.get(event["to"], event["to"]),
             "reasons": d["reason_labels"] if d and not event["action"].startswith("review_") else [],
             "decision_state": d["state"] if d else "",
