@@ -169,6 +169,31 @@ def govuk_date(value) -> str:
 
 
 @register.filter
+def govuk_birth_date(value) -> str:
+    """A date of birth: "6 May 1994" (no weekday: it says nothing about a birth date)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    from django.utils.formats import date_format
+
+    return date_format(value, "j F Y")
+
+
+@register.filter
+def language_names(codes) -> str:
+    """ISO 639 codes as language names ("vie" -> "Vietnamese"); anything else as given."""
+    import pycountry
+
+    out = []
+    for code in codes or []:
+        lang = pycountry.languages.get(alpha_3=code) if len(code) == 3 else (
+            pycountry.languages.get(alpha_2=code) if len(code) == 2 else None)
+        out.append(lang.name if lang else code)
+    return ", ".join(out)
+
+
+@register.filter
 def working_days_text(days) -> str:
     """"3 working days left", "Due today", "2 working days overdue"."""
     if days is None:

@@ -145,10 +145,10 @@ def _rows(journey: Journey) -> list[dict]:
         name = " ".join(p for p in (get("person", "given_name", ""), get("person", "family_name", "")) if p)
         known = get("date-of-birth-known", "dob_known")
         dob = get("date-of-birth", "date_of_birth") if known == "yes" else None
-        from palermo.web.templatetags.govuk import govuk_date
+        from palermo.web.templatetags.govuk import govuk_birth_date
 
         claimed = get("claimed-age", "claimed_age") if known == "no" else None
-        dob_text = (govuk_date(dob) + (" " + _("(estimated)") if get("date-of-birth", "dob_estimated") else "")) if dob else _("Not known")
+        dob_text = (govuk_birth_date(dob) + (" " + _("(estimated)") if get("date-of-birth", "dob_estimated") else "")) if dob else _("Not known")
         sections.append((_("The person"), [
             row("person", _("Name"), name),
             row("person", _("Other names"), [a for a in (get("person", "aliases") or "").splitlines() if a.strip()]),
