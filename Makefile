@@ -33,7 +33,7 @@ chromium:
 run: install assets
 	$(BIN)/palermo demo
 	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above."
-	$(BIN)/palermo runserver $(HOST)
+	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo runserver $(HOST)
 
 demo: install
 	$(BIN)/palermo demo

@@ -195,3 +195,5 @@ PALERMO_LINK_REVIEW_THRESHOLD = float(os.environ.get("PALERMO_LINK_REVIEW_THRESH
 # Password guessing: lock a username for a while after repeated failures.
 PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", "5"))
 PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))
+# The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
+PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")

@@ -13,7 +13,7 @@ from palermo.web import access
 
 def palermo(request) -> dict:
     user = getattr(request, "user", None)
-    ctx = {"service_name": "Palermo", "phase": _("Demo") if settings.DEBUG else _("Alpha"),
+    ctx = {"service_name": "Palermo", "phase": _("Demo") if settings.PALERMO_PHASE == "demo" else _("Alpha"),
            "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60}
     if user is None or not user.is_authenticated:
         return ctx
