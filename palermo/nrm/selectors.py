@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from palermo.core.audit import audit_record
@@ -58,11 +58,16 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         parts = f.name.split()
         by_full = person_full_name_index(" ".join(parts[:-1]), parts[-1]) if parts else ""
         by_family = blind_index(f.name, purpose="family_name")
-        from django.db.models import Q
-
         qs = qs.filter(Q(referral__person__full_name_bi=by_full) | Q(referral__person__family_name_bi=by_family))
         audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
     return qs.distinct().order_by("rg_due", "id") if f.due else qs.distinct()
+
+
+def working_day_horizon(today: dt.date, days: int) -> dt.date:
+    """The latest date that is at most ``days`` working days after ``today`` in any UK nation
+    (England and Wales share a calendar; a Scottish or Northern Irish holiday only pushes it
+    later), for narrowing in SQL before the per-nation count."""
+    return max(add_working_days(today, max(days, 0), nation=n) for n in ("england", "scotland", "northern_ireland"))
 
 
 def _filter_due(qs, which: str, today: dt.date):
@@ -72,13 +77,9 @@ def _filter_due(qs, which: str, today: dt.date):
 
     There is no target date for a conclusive grounds decision, only the earliest day one may be
     made, so a case in its recovery period is never "overdue"."""
-    from django.db.models import Q
-
     if which == "overdue":
         return qs.filter(status=workflow.REFERRED, rg_due__lt=today)
-    # "soon": up to two working days ahead, in the most generous nation (England and Wales
-    # share a calendar; a Scottish or Northern Irish holiday only makes the window longer).
-    horizon = max(add_working_days(today, 2, nation=n) for n in ("england", "scotland", "northern_ireland"))
+    horizon = working_day_horizon(today, 2)
     return qs.filter(
         Q(status=workflow.REFERRED, rg_due__gte=today, rg_due__lte=horizon)
         | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__gte=today, cg_earliest__lte=horizon)
@@ -145,10 +146,7 @@ def deadlines_for_user(*, user, today: dt.date | None = None, within_working_day
     out = []
     # Narrow in SQL first: nothing due after the horizon in the most generous nation can be
     # within ``within_working_days`` working days anywhere.
-    horizon = max(add_working_days(today, max(within_working_days, 0), nation=n)
-                  for n in ("england", "scotland", "northern_ireland"))
-    from django.db.models import Q
-
+    horizon = working_day_horizon(today, within_working_days)
     qs = (Case.objects.filter(case_scope_q(user))
           .filter(Q(status=workflow.REFERRED, rg_due__lte=horizon)
                   | Q(status=workflow.RECOVERY_PERIOD, cg_earliest__gte=today, cg_earliest__lte=horizon))
@@ -179,8 +177,6 @@ def decisions_awaiting_review_for_user(*, user) -> QuerySet[Decision]:
 def dtn_list_for_user(*, user) -> QuerySet[DutyToNotify]:
     """Duty to Notify reports: the first responder's own organisation's, and those received by
     the user's competent authority."""
-    from django.db.models import Q
-
     q = Q(pk__in=[])
     if orgs := user.organisations_for("first_responder"):
         q |= Q(referral__first_responder_org__in=orgs)
