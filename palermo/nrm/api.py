@@ -83,28 +83,24 @@ def referral_create(request, payload: ReferralIn):
     return 201, {"kind": "duty_to_notify", "reference": dtn.reference, "competent_authority": dtn.received_by.code}
 
 
+def _case_page(request, params: CaseFilterIn) -> dict:
+    """One page of the cases in the user's scope that match ``params`` (list and search)."""
+    page_size, page = params.page_size, params.page
+    qs = case_list_for_user(user=request.auth, filters=CaseFilters(**params.dict(exclude={"page", "page_size"})))
+    today = timezone.localdate()
+    items = [case_summary(c, today) for c in qs[(page - 1) * page_size : page * page_size]]
+    return {"count": qs.count(), "page": page, "page_size": page_size, "items": items}
+
+
 @router.get("/cases", response={200: CaseListOut, **ERRORS}, summary="Cases in your scope")
 def case_list(request, filters: Query[CaseFilterIn]):
     reject_unknown_query(request, CaseFilterIn.model_fields)
-    page_size, page = filters.page_size, filters.page
-    qs = case_list_for_user(
-        user=request.auth,
-        filters=CaseFilters(**filters.dict(exclude={"page", "page_size"})),
-    )
-    total = qs.count()
-    today = timezone.localdate()
-    items = [case_summary(c, today) for c in qs[(page - 1) * page_size : page * page_size]]
-    return {"count": total, "page": page, "page_size": page_size, "items": items}
+    return _case_page(request, filters)
 
 
 @router.post("/cases/search", response={200: CaseListOut, **ERRORS}, summary="Find cases in your scope by a person's name")
 def case_search(request, payload: CaseSearchIn):
-    page_size, page = payload.page_size, payload.page
-    qs = case_list_for_user(user=request.auth, filters=CaseFilters(**payload.dict(exclude={"page", "page_size"})))
-    total = qs.count()
-    today = timezone.localdate()
-    items = [case_summary(c, today) for c in qs[(page - 1) * page_size : page * page_size]]
-    return {"count": total, "page": page, "page_size": page_size, "items": items}
+    return _case_page(request, payload)
 
 
 @router.get("/cases.csv", summary="Export the cases in your scope as CSV", response={200: None, **ERRORS})
