@@ -42,7 +42,13 @@ def _today() -> dt.date:
 
 def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
     """Check a referral against the rules without writing anything. Returns {field: message}."""
+    return _referral_check(actor=actor, data=data)[0]
+
+
+def _referral_check(*, actor, data: ReferralIn) -> tuple[dict[str, str], Organisation | None]:
+    """The rule errors, and the referring organisation when it could be determined."""
     errors: dict[str, str] = {}
+    org = None
     if data.received_on > _today():
         errors["received_on"] = "Date the referral was received must be today or in the past"
     elif data.received_on < NRM_START:
@@ -86,10 +92,10 @@ def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
             # where age is disputed the person is treated as a child until assessed.
             errors["under_18"] = "The date of birth shows the person was under 18 when referred: answer yes or not sure"
     try:
-        _referring_org(actor=actor, code=data.first_responder_org)
+        org = _referring_org(actor=actor, code=data.first_responder_org)
     except (NotAllowed, ValidationFailed) as exc:
         errors["first_responder_org"] = exc.message
-    return errors
+    return errors, org
 
 
 def _referring_org(*, actor, code: str) -> Organisation:
@@ -119,10 +125,9 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
     Notify report instead (seed note §5.1; design.md), which may be anonymous."""
     if not actor.has_perm("nrm.create_referral"):
         raise NotAllowed("Only first responders can refer a potential victim")
-    errors = referral_validate(actor=actor, data=data)
+    errors, org = _referral_check(actor=actor, data=data)
     if errors:
         raise ValidationFailed("The referral has errors", errors)
-    org = _referring_org(actor=actor, code=data.first_responder_org)
     person = None
     if data.person is not None and not (data.consent == "refused" and data.anonymous):
         p = data.person
