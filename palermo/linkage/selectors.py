@@ -148,7 +148,8 @@ def pending_count_for_case(*, user, case, status: str = PENDING) -> int:
 
 def cluster_for_user(*, user, person) -> list[dict]:
     """The members of ``person``'s cluster that ``user`` may see a case of: pseudonym and case
-    references only. NotAllowed when the user may see no case of ``person`` itself."""
+    references only. NotAllowed when the user may see no case of ``person`` itself (the refusal
+    is audited as ``link.view_refused``)."""
     from palermo.nrm.models import Case
 
     def visible_cases(pk: int) -> list[Case]:
@@ -156,6 +157,8 @@ def cluster_for_user(*, user, person) -> list[dict]:
                 if user.has_perm("nrm.view_case", c)]
 
     if not visible_cases(_pk(person)):
+        audit_record(actor=user, action="link.view_refused", object_type="people.person", object_id=_pk(person),
+                     detail={"purpose": "cluster"})
         raise NotAllowed("This person is outside your scope")
     from palermo.people.models import Person
 
