@@ -175,6 +175,60 @@ def cluster_for_user(*, user, person) -> list[dict]:
     return members
 
 
+def cluster_page_for_user(*, user, pseudonym: str) -> dict:
+    """What the person-cluster page shows: the members of the cluster of the person ``pseudonym``
+    that ``user`` may see a case of, and the confirmed links between them.
+
+    Visibility and the ``link.cluster_view`` audit event are :func:`cluster_for_user`'s (the
+    API's), so page and API leave the same trail. The hidden members are not shown or counted,
+    and neither is a link with one of them at either end (two shown members may be joined only
+    through a hidden one). A member's name and date of birth are read only where the user has
+    ``people.view_identity`` on one of their cases, through ``identity_for_user`` (audited as
+    ``person.view``, as on the case page). Of each link: who confirmed it, when and the reason
+    code, never the free-text reason. NotFound for an unknown pseudonym, NotAllowed as
+    :func:`cluster_for_user`.
+    """
+    from django.utils import timezone
+
+    from palermo.nrm.models import Case
+    from palermo.nrm.selectors import identity_for_user
+    from palermo.people.models import Person
+
+    person = Person.objects.filter(pseudonym=pseudonym).first()
+    if person is None:
+        raise NotFound(f"There is no person {pseudonym}")
+    members = cluster_for_user(user=user, person=person)
+    ids = dict(Person.objects.filter(pseudonym__in=[m["pseudonym"] for m in members]).values_list("pseudonym", "pk"))
+    cases = Case.objects.select_related("referral", "referral__person").in_bulk(
+        [c["case_id"] for m in members for c in m["cases"]])
+    out = []
+    for m in members:
+        member_cases = sorted((cases[c["case_id"]] for c in m["cases"]), key=lambda c: (c.referral.received_on, c.pk))
+        shown = next((c for c in member_cases if user.has_perm("people.view_identity", c)), None)
+        out.append({
+            "pseudonym": m["pseudonym"],
+            "is_start": m["pseudonym"] == person.pseudonym,
+            "identity": identity_for_user(user=user, case=shown, purpose="cluster") if shown else None,
+            "cases": [{"id": c.pk, "reference": c.referral.reference, "received_on": c.referral.received_on}
+                      for c in member_cases],
+        })  # fmt: skip
+    pseudonym_of = {pk: p for p, pk in ids.items()}
+    links = (LinkCandidate.objects.filter(status=CONFIRMED, person_a_id__in=list(pseudonym_of),
+                                          person_b_id__in=list(pseudonym_of))
+             .select_related("decided_by").order_by("decided_at", "pk"))  # fmt: skip
+    return {
+        "pseudonym": person.pseudonym,
+        "members": out,
+        "links": [{
+            "id": cand.pk,
+            "people": (pseudonym_of[cand.person_a_id], pseudonym_of[cand.person_b_id]),
+            "decided_by": (cand.decided_by.get_full_name() or cand.decided_by.username) if cand.decided_by_id else "",
+            "decided_on": timezone.localdate(cand.decided_at) if cand.decided_at else None,
+            "reason": cand.get_reason_code_display() if cand.reason_code else "",
+        } for cand in links],
+    }  # fmt: skip
+
+
 # --- repeat referrals ----------------------------------------------------------------------
 
 DAY_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, 730), (731, None))

@@ -9,4 +9,5 @@ app_name = "linkage"
 
 urlpatterns = [
     path("cases/<int:case_id>/possible-matches/", views.case_candidates, name="case_candidates"),
+    path("people/<str:pseudonym>/cluster/", views.person_cluster, name="person_cluster"),
 ]

@@ -3,6 +3,9 @@ a form to confirm or reject it (or to unlink a confirmed link). No JavaScript ne
 
 The page shows identities, so it needs identity access to a case of both people (the same rule
 as the API); reading it is audited by the selector.
+
+The person-cluster page lists everyone joined to a person by confirmed links, with the same
+visibility and audit as ``GET /api/v1/people/{pseudonym}/cluster``.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 from palermo.linkage import services
 from palermo.linkage.models import CONFIRMED, PENDING, reason_codes_for
+from palermo.linkage.selectors import cluster_page_for_user
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
@@ -148,12 +153,35 @@ def case_candidates(request, case_id: int):
         rows.append({"candidate": cand, "other": _person_view(other, request.user), "form": form,
                      "percent": round(100 * cand.match_probability)})
     error_form = bound[1] if bound else None
+    has_confirmed = this is not None and any(r["candidate"].status == CONFIRMED for r in rows)
     return render(request, "linkage/candidates.html", {
         "case": case, "this": this, "rows": rows,
+        "cluster_url": reverse("linkage:person_cluster", args=[this["pseudonym"]]) if has_confirmed else "",
         "pending": [r for r in rows if r["candidate"].status == PENDING],
         "decided": [r for r in rows if r["candidate"].status != PENDING],
         "error_items": error_form.error_summary() if error_form is not None else [],
     }, status=200)
+
+
+@login_required
+@require_GET
+def person_cluster(request, pseudonym: str):
+    """Everyone confirmed as the same person as ``pseudonym`` whom the user may see a case of.
+    404 for an unknown person, 403 (the refusal audited) when the user may see no case of them.
+    ``?case=`` names the case the user came from, for the back link."""
+    try:
+        cluster = cluster_page_for_user(user=request.user, pseudonym=pseudonym)
+    except NotFound as exc:
+        raise Http404("Page not found") from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(str(_("You do not have access to this person's records."))) from exc
+    start = next(m for m in cluster["members"] if m["is_start"])
+    start_cases = [c["id"] for c in start["cases"]]
+    back = request.GET.get("case", "")
+    back_case = int(back) if back.isdecimal() and int(back) in start_cases else start_cases[-1]
+    return render(request, "linkage/person_cluster.html", {
+        "cluster": cluster, "back_case": back_case, "others": [m for m in cluster["members"] if not m["is_start"]],
+    })
 
 
 def services_list(user, case):

@@ -1,6 +1,7 @@
 """``{% possible_matches case as m %}``: what the case page's panel needs, without reading any
-identity (so it is not audited): pending matches the user could review, confirmed links, and
-the URL of the possible-matches page (empty while the page's URLs are not installed)."""
+identity (so it is not audited): pending matches the user could review, confirmed links, the
+URL of the possible-matches page and, when there are confirmed links, of the person-cluster page
+(both empty while the pages' URLs are not installed)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ def possible_matches(context, case) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if case is None or user is None or not getattr(user, "is_authenticated", False):
-        return {"pending": 0, "confirmed": 0, "url": ""}
+        return {"pending": 0, "confirmed": 0, "url": "", "cluster_url": ""}
     pending = pending_count_for_case(user=user, case=case)
     confirmed = pending_count_for_case(user=user, case=case, status=CONFIRMED)
     try:
         url = reverse("linkage:case_candidates", args=[case.pk])
+        cluster_url = (reverse("linkage:person_cluster", args=[case.referral.person.pseudonym]) + f"?case={case.pk}"
+                       if confirmed else "")  # fmt: skip
     except NoReverseMatch:
-        url = ""
-    return {"pending": pending, "confirmed": confirmed, "url": url}
+        url = cluster_url = ""
+    return {"pending": pending, "confirmed": confirmed, "url": url, "cluster_url": cluster_url}
