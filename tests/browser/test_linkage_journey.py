@@ -1,5 +1,6 @@
 """Browser journey: a decision maker checks a possible match between two referrals of the same
-person (issue 5) and confirms it, then unlinks it; axe on every page state."""
+person (issue 5) and confirms it, opens the page of everyone linked to the person, then unlinks
+it; axe on every page state."""
 
 from palermo.linkage.models import LinkCandidate
 
@@ -27,9 +28,17 @@ def test_confirm_then_unlink_a_possible_match(page, pages, people):
     assert "Confirmed" in page.inner_text("main")
     pages.check(page, "possible-matches-confirmed")
     assert LinkCandidate.objects.get().status == "confirmed"
+    page.click("#cluster-link")
+    page.wait_for_url("**/cluster/**")
+    main = page.inner_text("main")
+    assert "Linked records" in main and first.referral.reference in main and second.referral.reference in main
+    assert "Same person" in page.inner_text("#cluster-links")  # the reason in words
+    pages.check(page, "person-cluster")
+    page.click("a.govuk-back-link")
+    page.wait_for_url(f"**/cases/{second.pk}/")
     page.goto(f"{page.base}/cases/{first.pk}/")
     assert "Confirmed as the same person" in page.inner_text("#possible-matches-panel")
-    page.click("#possible-matches-panel a")
+    page.click("#possible-matches-panel a:has-text('Check or unlink the confirmed matches')")
     page.click("summary:has-text('Unlink these records')")
     page.select_option("details select[name$='reason_code']", index=1)
     page.fill("details textarea[name$='reason_text']", "Linked in error: different mothers' names (synthetic).")
