@@ -243,17 +243,19 @@ def _table(rows: list[dict], name_freq: Counter) -> pa.Table:
     )
 
 
-_SETTINGS_CACHE: dict[int, dict] = {}
+#: {id(model): (model, settings)}. The model is kept with its settings: once a model is freed,
+#: another one (say, a different ``--model`` file) may get its id.
+_SETTINGS_CACHE: dict[int, tuple[SavedModel, dict]] = {}
 
 
 def _settings(model: SavedModel, population: int) -> dict:
     """The link-only settings for ``model`` (built once per model), with λ for ``population``."""
     key = id(model)
-    if key not in _SETTINGS_CACHE:
+    if key not in _SETTINGS_CACHE or _SETTINGS_CACHE[key][0] is not model:
         _SETTINGS_CACHE.clear()
-        _SETTINGS_CACHE[key] = model.settings_for(dialect="duckdb", n_records=model.training_records or 2,
-                                                  link_type="link_only")
-    settings = copy.deepcopy(_SETTINGS_CACHE[key])
+        _SETTINGS_CACHE[key] = model, model.settings_for(dialect="duckdb", n_records=model.training_records or 2,
+                                                         link_type="link_only")
+    settings = copy.deepcopy(_SETTINGS_CACHE[key][1])
     settings["probability_two_random_records_match"] = prior_for(
         trained_prior=model.settings["probability_two_random_records_match"],
         training_records=model.training_records, n_records=population,
