@@ -270,18 +270,72 @@ def score_rows(
     """Score one cleaned row against cleaned known rows with Splink, as if against a population
     of ``population`` people with the given term frequencies. Returns
     ``{"known_record_id", "match_probability", "match_weight"}`` at or above ``threshold``."""
-    if not known_rows:
+    out = [
+        {"known_record_id": r["known_record_id"], "match_probability": r["match_probability"],
+         "match_weight": r["match_weight"]}
+        for r in _predict(new_rows=[new_row], known_rows=known_rows, population=population, name_freq=name_freq,
+                          nationality_freq=nationality_freq, threshold=threshold, model=model)
+    ]  # fmt: skip
+    out.sort(key=lambda d: (-d["match_probability"], d["known_record_id"]))
+    return out
+
+
+#: Pairs per Splink job in :func:`score_pairs` (the pairs are listed in the job's SQL).
+PAIRS_PER_JOB = 500
+
+
+def score_pairs(
+    *, pairs: list[tuple[int, int]], rows: dict[int, dict], population: int, name_freq: Counter,
+    nationality_freq: Counter, model: SavedModel | None = None,
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Score exactly these ``(person_id, person_id)`` pairs, whatever their probability:
+    ``{pair: (match_probability, match_weight)}``. ``rows`` holds the cleaned rows by id.
+
+    The Splink job is :func:`score_rows`'s (same settings, λ for ``population``, the same term
+    frequencies), so each pair gets the probability a fresh scoring would give it; only the
+    blocking rules are replaced by the list of pairs, so a pair is scored even if the people's
+    details no longer meet a blocking rule (a pair's probability never depends on the rule that
+    found it).
+    """
+    out: dict[tuple[int, int], tuple[float, float]] = {}
+    for i in range(0, len(pairs), PAIRS_PER_JOB):
+        chunk = [(int(a), int(b)) for a, b in pairs[i : i + PAIRS_PER_JOB]]
+        wanted = set(chunk)
+        keys = ", ".join(f"'{a}-{b}', '{b}-{a}'" for a, b in chunk)
+        rule = {"blocking_rule": f"l.unique_id || '-' || r.unique_id IN ({keys})", "sql_dialect": "duckdb"}
+        scored = _predict(
+            new_rows=[rows[a] for a in sorted({a for a, _ in chunk})],
+            known_rows=[rows[b] for b in sorted({b for _, b in chunk})],
+            population=population, name_freq=name_freq, nationality_freq=nationality_freq, threshold=None,
+            model=model, blocking_rules=[rule],
+        )  # fmt: skip
+        for r in scored:
+            pair = (int(r["new_record_id"]), int(r["known_record_id"]))
+            if pair in wanted:
+                out[pair] = (r["match_probability"], r["match_weight"])
+    return out
+
+
+def _predict(
+    *, new_rows: list[dict], known_rows: list[dict], population: int, name_freq: Counter, nationality_freq: Counter,
+    threshold: float | None, model: SavedModel | None = None, blocking_rules: list | None = None,
+) -> list[dict]:
+    """One Splink job linking ``new_rows`` to ``known_rows`` (link only): every scored pair as
+    ``{"new_record_id", "known_record_id", "match_probability", "match_weight"}``."""
+    if not known_rows or not new_rows:
         return []
     model = model or saved_model()
     engine = open_backend(name="duckdb", threads=1)
     try:
         known = engine.register(table=_table(known_rows, name_freq), name="known_people")
-        new = engine.register(table=_table([new_row], name_freq), name="new_people")
+        new = engine.register(table=_table(new_rows, name_freq), name="new_people")
         settings = _settings(model, population)
+        if blocking_rules is not None:
+            settings["blocking_rules_to_generate_predictions"] = blocking_rules
         # The settings are the saved model's, validated when it was trained and by the tests;
         # validating them again costs about 0.1 s of SQL parsing on every referral.
         linker = Linker([known, new], settings, log_level=logging.WARNING, validate_settings=False)
-        rows = [new_row, *known_rows]
+        rows = [*new_rows, *known_rows]
         for column, counter in (("name_key", name_freq), ("nationality", nationality_freq)):
             tf = engine.db_api.register(_tf_table((r[column] for r in rows), counter, column), table_name=f"tf_{column}_lookup")
             linker.table_management.register_term_frequency_lookup(tf, column)
@@ -292,10 +346,10 @@ def score_rows(
         )
         out = []
         for r in _fetch(engine, linker, sql).to_pylist():
-            known_id = r["unique_id_l"] if r["source_dataset_l"] == "known_people" else r["unique_id_r"]
-            out.append({"known_record_id": known_id, "match_probability": r["match_probability"],
-                        "match_weight": r["match_weight"]})
-        out.sort(key=lambda d: (-d["match_probability"], d["known_record_id"]))
+            known_l = r["source_dataset_l"] == "known_people"
+            out.append({"new_record_id": r["unique_id_r"] if known_l else r["unique_id_l"],
+                        "known_record_id": r["unique_id_l"] if known_l else r["unique_id_r"],
+                        "match_probability": r["match_probability"], "match_weight": r["match_weight"]})
         return out
     finally:
         engine.close()
