@@ -71,7 +71,9 @@ def candidate_out(cand: LinkCandidate, *, user, this_person_id: int | None = Non
 
 @router.get("/cases/{case_id}/link-candidates", response={200: list[dict[str, Any]], **ERRORS},
             summary="Possible matches of the case's person")
-def case_link_candidates(request, case_id: int, status: Literal["pending", "confirmed", "rejected", "unlinked"] | None = None):
+def case_link_candidates(
+    request, case_id: int, status: Literal["pending", "confirmed", "rejected", "unlinked", "withdrawn"] | None = None
+):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     cands = link_candidates_for_case(user=request.auth, case=case, statuses=[status] if status else None)
     return [candidate_out(c, user=request.auth, this_person_id=case.referral.person_id) for c in cands]

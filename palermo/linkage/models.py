@@ -6,7 +6,9 @@ re-trafficked — gets a new ``Person`` row with the new referral; nothing is ev
 deleted. A caseworker who may see both identities confirms or rejects the pair; confirmed pairs
 form a person cluster (connected components, :func:`palermo.linkage.selectors.person_cluster`),
 and a confirmed link can be unlinked later. Every decision keeps who, when and why (coded, with
-an encrypted free-text reason), in the row, its history and the audit log.
+an encrypted free-text reason), in the row, its history and the audit log. When the model
+changes, pending pairs are rescored; one the new model no longer proposes is *withdrawn*, never
+deleted (:mod:`palermo.linkage.rescoring`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from palermo.core.fields import EncryptedTextField
 from palermo.people.models import Person
 
 PENDING, CONFIRMED, REJECTED, UNLINKED = "pending", "confirmed", "rejected", "unlinked"
+#: Not a decision: a pending pair that a newer model scores below the review threshold
+#: (:mod:`palermo.linkage.rescoring`). It goes back to pending if a later model proposes it again.
+WITHDRAWN = "withdrawn"
 STATUS_CHOICES = [
     (PENDING, "Waiting for a decision"),
     (CONFIRMED, "Confirmed: same person"),
     (REJECTED, "Rejected: not the same person"),
     (UNLINKED, "Unlinked after being confirmed"),
+    (WITHDRAWN, "Withdrawn: the current model no longer proposes it"),
 ]
+#: The statuses set by a caseworker. Rescoring never changes them.
+DECIDED = (CONFIRMED, REJECTED, UNLINKED)
 FOUND_BY_CHOICES = [("referral", "Scored when a referral was made"), ("batch", "Batch run over all people")]
 
 #: Reason codes, with the decisions each may explain. Statistics count codes, never free text.

@@ -18,7 +18,15 @@ from django.utils import timezone
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, TransitionRefused, ValidationFailed
 from palermo.linkage import incremental
-from palermo.linkage.models import CONFIRMED, PENDING, REASON_CODES, REJECTED, UNLINKED, LinkCandidate
+from palermo.linkage.models import (
+    CONFIRMED,
+    PENDING,
+    REASON_CODES,
+    REJECTED,
+    UNLINKED,
+    WITHDRAWN,
+    LinkCandidate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +42,11 @@ def store_candidates(*, pairs: list[tuple[int, int, float, float]], found_by: st
     """Write ``(person_id, person_id, probability, weight)`` pairs as pending candidates.
 
     A pair already decided (confirmed, rejected or unlinked) is left alone; a pending one gets
-    the new score. Returns counts: created, updated, already_decided.
+    the new score; a withdrawn one (an earlier model stopped proposing it, not a decision) is
+    proposed again: pending, with the new score. Returns counts: created, updated, reinstated,
+    already_decided.
     """
-    counts = {"created": 0, "updated": 0, "already_decided": 0}
+    counts = {"created": 0, "updated": 0, "reinstated": 0, "already_decided": 0}
     if not pairs:
         return counts
     ordered = {}
@@ -62,6 +72,11 @@ def store_candidates(*, pairs: list[tuple[int, int, float, float]], found_by: st
                 found.match_probability, found.match_weight, found.model_version = p, w, model_version
                 found.save(update_fields=["match_probability", "match_weight", "model_version", "updated_at"])
                 counts["updated"] += 1
+        elif found.status == WITHDRAWN:
+            found.status = PENDING
+            found.match_probability, found.match_weight, found.model_version = p, w, model_version
+            found.save(update_fields=["status", "match_probability", "match_weight", "model_version", "updated_at"])
+            counts["reinstated"] += 1
         else:
             counts["already_decided"] += 1
     for cand in new:  # one by one, so simple-history records each creation
@@ -151,6 +166,8 @@ def link_candidate_decide(*, actor, candidate: LinkCandidate, decision: str, rea
     if not actor.has_perm("linkage.decide_candidate", candidate):
         raise NotAllowed("You can decide a possible match only if you can see the identity on a case of both people")
     candidate = _locked(candidate)
+    if candidate.status == WITHDRAWN:
+        raise TransitionRefused("This possible match was withdrawn: the current linkage model no longer proposes it")
     if candidate.status != PENDING:
         raise TransitionRefused(f"This possible match has already been decided ({candidate.get_status_display().lower()})")
     if decision not in {"confirm", "reject"}:

@@ -141,7 +141,7 @@ def test_pair_stored_once_in_order(world, pair):
     counts = services.store_candidates(pairs=[(q.pk, p.pk, 0.9, 4.0), (p.pk, q.pk, 0.7, 2.0)],
                                        found_by="referral", model_version="v2")
     cand.refresh_from_db()
-    assert counts == {"created": 0, "updated": 1, "already_decided": 0}
+    assert counts == {"created": 0, "updated": 1, "reinstated": 0, "already_decided": 0}
     assert (cand.person_a_id, cand.match_probability, cand.model_version) == (min(p.pk, q.pk), 0.9, "v2")
     services.link_candidate_decide(actor=world.decider, candidate=cand, decision="reject",
                                    reason_code="different_people", reason_text="x")
