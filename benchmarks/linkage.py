@@ -6,13 +6,22 @@ memory for each:
 
 * ``palermo``: the packaged model (cleaning, swap-aware name levels, placeholder-aware dates)
   with constrained clustering (links never join two records whose full dates of birth
-  cannot be one person's; :mod:`palermo.linkage.clustering`), the default;
+  cannot be one person's; :mod:`palermo.linkage.clustering`), then records without a full
+  date of birth placed with their one plausible match (``assign_dateless``): the default;
+* ``palermo-no-assign``: the same without placing the records that have no full date;
 * ``palermo-components``: the same scored pairs clustered as plain connected components (the
   method before constrained clustering), for a before/after comparison in one run;
 * ``exact``: the same person when folded given name, family name and date of birth agree;
 * ``splink-default``: Splink with its library comparisons on the raw columns
   (``NameComparison``, ``DateOfBirthComparison``, exact gender and nationality), trained the
-  same way (u by random sampling, m by EM) on the data itself.
+  same way (u by random sampling, m by EM) on the data itself;
+* ``ceiling``: not a method but an upper bound: the best pairwise F1 of an *oracle* that knows
+  every record's true name and links every record with a full date of birth perfectly, and
+  can only guess where a record has no full date and several people share its name
+  (:func:`palermo.linkage.evaluation.oracle_ceiling`). No linkage of these fields can do better.
+
+For ``palermo`` the scores are also split by the kind of pair: both records with a full date
+of birth, or one or both with a 1 January placeholder or no date (``--no-strata`` to skip).
 
 Run:  .venv/bin/python benchmarks/linkage.py --sizes 10000,100000,1000000
 Peak memory is the largest resident set size of the process while a method runs (sampled
@@ -39,7 +48,14 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
-from palermo.linkage.evaluation import exact_match_clusters, pairwise_scores  # noqa: E402
+from palermo.linkage.cleaning import parse_dob  # noqa: E402
+from palermo.linkage.clustering import ASSIGN_THRESHOLD  # noqa: E402
+from palermo.linkage.evaluation import (  # noqa: E402
+    exact_match_clusters,
+    oracle_ceiling,
+    pairwise_scores,
+    pairwise_scores_by_stratum,
+)
 from palermo.linkage.linking import DEFAULT_THRESHOLD, link_records  # noqa: E402
 from palermo.synth.people import generate_people  # noqa: E402
 
@@ -72,20 +88,33 @@ class PeakMemory:
         self.peak = max(self.peak, _rss_mb())
 
 
-def run_palermo(records, threshold, threads, clustering="constrained"):
-    result = link_records(records=records, threshold=threshold, threads=threads, clustering=clustering)
+def run_palermo(records, threshold, threads, people=None, clustering="constrained", assign=ASSIGN_THRESHOLD):
+    result = link_records(
+        records=records, threshold=threshold, threads=threads, clustering=clustering, assign_threshold=assign
+    )
     return {r["record_id"]: r["cluster_id"] for r in result.clusters.to_pylist()}
 
 
-def run_palermo_components(records, threshold, threads):
+def run_palermo_no_assign(records, threshold, threads, people=None):
+    return run_palermo(records, threshold, threads, assign=None)
+
+
+def run_palermo_components(records, threshold, threads, people=None):
     return run_palermo(records, threshold, threads, clustering="components")
 
 
-def run_exact(records, threshold, threads):
+def run_exact(records, threshold, threads, people=None):
     return exact_match_clusters(records)
 
 
-def run_splink_default(records, threshold, threads):
+def run_ceiling(records, threshold, threads, people=None):
+    """The oracle's best policy, as (scores, policy) instead of clusters."""
+    policies = oracle_ceiling(records=records, people=people)
+    policy = max(policies, key=lambda k: policies[k].f1)
+    return policies[policy], policy
+
+
+def run_splink_default(records, threshold, threads, people=None):
     """Splink out of the box: library comparisons on the raw (uncleaned) columns."""
     cols = ("given_name", "family_name", "date_of_birth", "gender", "nationality")
     table = {"unique_id": [r["record_id"] for r in records]}
@@ -132,10 +161,31 @@ def run_splink_default(records, threshold, threads):
 
 METHODS = {
     "palermo": run_palermo,
+    "palermo-no-assign": run_palermo_no_assign,
     "palermo-components": run_palermo_components,
     "exact": run_exact,
     "splink-default": run_splink_default,
+    "ceiling": run_ceiling,
 }
+
+
+def dob_kind(record) -> str:
+    dob = parse_dob(record.get("date_of_birth"))
+    return "missing" if dob is None else "placeholder" if dob.placeholder else "full"
+
+
+def print_strata(console, records, clusters, truth, size):
+    kinds = {r["record_id"]: dob_kind(r) for r in records}
+    by = pairwise_scores_by_stratum(cluster_of=clusters, truth_of=truth, stratum_of=kinds)
+    total = sum(s.true_pairs for s in by.values())
+    table = Table(title=f"palermo at {size:,} records, by date of birth of the two records")
+    for col in ("pair", "share of true pairs", "precision", "recall", "F1"):
+        table.add_column(col, justify="right" if col != "pair" else "left")
+    for key, s in by.items():
+        table.add_row(key, f"{s.true_pairs / total:.3f}", f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}")
+    console.print(table)
+    return {k: {"share": round(s.true_pairs / total, 4), "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4), "f1": round(s.f1, 4)} for k, s in by.items()}
 
 
 def main(argv=None) -> None:
@@ -146,25 +196,32 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--methods", default=",".join(METHODS), help="which of: " + ", ".join(METHODS))
     parser.add_argument("--json", type=Path, help="append one JSON line per result to this file")
+    parser.add_argument("--no-strata", action="store_true", help="skip the scores by kind of date of birth")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=140)
     table = Table(title=f"Person linkage, threshold {args.threshold}, {args.threads} threads")
     for col in ("records", "method", "precision", "recall", "F1", "seconds", "peak MB (+start)"):
         table.add_column(col, justify="right" if col != "method" else "left")
     for size in (int(s) for s in args.sizes.split(",")):
         t0 = time.perf_counter()
-        records = generate_people(n_records=size, seed=args.seed)
+        people: dict = {}
+        records = generate_people(n_records=size, seed=args.seed, people_out=people)
         truth = {r["record_id"]: r["person_id"] for r in records}
         console.print(f"generated {size:,} records in {time.perf_counter() - t0:.1f} s")
         for name in args.methods.split(","):
             with PeakMemory() as mem:
                 t0 = time.perf_counter()
-                clusters = METHODS[name](records, args.threshold, args.threads)
+                clusters = METHODS[name](records, args.threshold, args.threads, people)
                 seconds = time.perf_counter() - t0
-            s = pairwise_scores(cluster_of=clusters, truth_of=truth)
+            label = name
+            if name == "ceiling":
+                s, policy = clusters
+                label = f"ceiling ({policy})"
+            else:
+                s = pairwise_scores(cluster_of=clusters, truth_of=truth)
             row = {
                 "records": size,
-                "method": name,
+                "method": label,
                 "precision": round(s.precision, 4),
                 "recall": round(s.recall, 4),
                 "f1": round(s.f1, 4),
@@ -172,13 +229,15 @@ def main(argv=None) -> None:
                 "peak_mb": round(mem.peak),
                 "start_mb": round(mem.start),
             }
+            if name == "palermo" and not args.no_strata:
+                row["strata"] = print_strata(console, records, clusters, truth, size)
             console.print(row)
             if args.json:
                 with open(args.json, "a") as fh:
                     fh.write(json.dumps(row) + "\n")
             table.add_row(
                 f"{size:,}",
-                name,
+                label,
                 f"{s.precision:.4f}",
                 f"{s.recall:.4f}",
                 f"{s.f1:.4f}",
@@ -186,7 +245,7 @@ def main(argv=None) -> None:
                 f"{mem.peak:,.0f} (+{mem.peak - mem.start:,.0f})",
             )
             del clusters
-        del records, truth
+        del records, truth, people
     console.print(table)
 
 

@@ -30,7 +30,7 @@ from splink import Linker, block_on
 
 from palermo.linkage.backends import Backend, open_backend
 from palermo.linkage.cleaning import CLEAN_COLUMNS, clean_record
-from palermo.linkage.clustering import DEFAULT_METHOD, FullDate, cluster_links
+from palermo.linkage.clustering import ASSIGN_FLOOR, ASSIGN_THRESHOLD, DEFAULT_METHOD, FullDate, cluster_links
 from palermo.linkage.clustering import METHODS as CLUSTERING_METHODS
 from palermo.linkage.model import SavedModel, build_settings, load_model, save_model
 
@@ -124,7 +124,7 @@ def link_records(
     threads: int | None = None,
     progress: Progress = _quiet,
     clustering: str = DEFAULT_METHOD,
-    attach_threshold: float | None = None,
+    assign_threshold: float | None = ASSIGN_THRESHOLD,
 ) -> LinkResult:
     """Deduplicate ``records`` into clusters of the same person.
 
@@ -133,15 +133,18 @@ def link_records(
     ``threshold`` are linked. With ``clustering="constrained"`` (the default) links are taken
     from the most probable down and never join two records whose full dates of birth cannot
     belong to one person (:mod:`.clustering`); ``"components"`` gives the plain connected
-    components of the links. ``attach_threshold`` (constrained only, below ``threshold``)
-    also lets a record that is still alone join its most probable compatible cluster through
-    a link at or above it; such a weak link never joins two clusters. With ``pairs_threshold`` the scored pairs at or above it are
-    returned too (e.g. 0.5 for a review queue).
+    components of the links. With constrained clustering, ``assign_threshold`` (default 0.5;
+    None to switch it off) then places each cluster that holds no full date of birth with the
+    cluster it most probably belongs to, when that is at least this probable among all the
+    clusters it could join (:func:`.clustering.assign_dateless`). With ``pairs_threshold`` the
+    scored pairs at or above it are returned too (e.g. 0.5 for a review queue).
     """
-    if attach_threshold is not None and clustering != "constrained":
-        raise ValueError("attach_threshold needs constrained clustering")
     if clustering not in CLUSTERING_METHODS:
         raise ValueError(f"unknown clustering {clustering!r}; use one of {', '.join(CLUSTERING_METHODS)}")
+    if clustering != "constrained":
+        assign_threshold = None
+    if assign_threshold is not None and not 0 < assign_threshold <= 1:
+        raise ValueError(f"the assign threshold must be above 0 and at most 1, not {assign_threshold}")
     stats: dict = {}
     start = time.perf_counter()
     table = records if isinstance(records, pa.Table) else clean_table(records)
@@ -155,7 +158,7 @@ def link_records(
         linker = Linker(
             people, saved.settings_for(dialect=engine.dialect, n_records=n), log_level=logging.WARNING
         )
-        link_floor = min(threshold, attach_threshold) if attach_threshold is not None else threshold
+        link_floor = min(threshold, ASSIGN_FLOOR) if assign_threshold is not None else threshold
         floor = min(link_floor, pairs_threshold) if pairs_threshold is not None else link_floor
         predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         pred = predictions.physical_name
@@ -183,7 +186,8 @@ def link_records(
             ),
             dates=_full_dates(table),
             method=clustering,
-            attach_below=threshold if attach_threshold is not None else None,
+            threshold=threshold,
+            assign_threshold=assign_threshold,
         )
         del links, index
         labels = found.labels(ids)
@@ -195,6 +199,7 @@ def link_records(
         )
         stats["clusters"] = len(set(labels))
         stats["clustering"] = clustering
+        stats["assigned_without_full_date"] = found.assigned
         pairs = None
         if pairs_threshold is not None:
             pairs = _fetch(

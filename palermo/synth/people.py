@@ -153,6 +153,17 @@ def _draw_person(rng: random.Random, person_id: str, rates: ErrorRates, today: d
     )
 
 
+@dataclass(frozen=True)
+class TruePerson:
+    """What is really true of a generated person, before any recording error."""
+
+    given: str
+    family: str
+    gender: str
+    nationality: str
+    date_of_birth: date
+
+
 _TAILS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
@@ -226,12 +237,19 @@ def _record(rng: random.Random, person: _Person, record_id: str, rates: ErrorRat
 
 
 def generate_people(
-    *, n_records: int, seed: int = 0, rates: ErrorRates | None = None, today: date = date(2025, 6, 30)
+    *,
+    n_records: int,
+    seed: int = 0,
+    rates: ErrorRates | None = None,
+    today: date = date(2025, 6, 30),
+    people_out: dict | None = None,
 ) -> list[dict]:
     """Return ``n_records`` synthetic person records, labelled with ``person_id``.
 
     Records of the same person are scattered (shuffled) and have ids ``R0000001``…; the
-    set is fully determined by its arguments.
+    set is fully determined by its arguments. With ``people_out`` (a dict), each person's true
+    attributes are put in it by ``person_id`` as a :class:`TruePerson` (for the information
+    ceiling of :func:`palermo.linkage.evaluation.oracle_ceiling`); the records are the same.
     """
     rng = random.Random(seed)
     rates = rates or ErrorRates()
@@ -241,6 +259,14 @@ def generate_people(
     while len(records) < n_records:
         person_no += 1
         person = _draw_person(rng, f"P{person_no:07d}", rates, today)
+        if people_out is not None:
+            people_out[person.person_id] = TruePerson(
+                given=person.given,
+                family=person.family,
+                gender=person.gender,
+                nationality=person.pool.iso3,
+                date_of_birth=person.dob,
+            )
         k = min(rng.choices(sizes, weights=weights)[0], n_records - len(records))
         records.extend(_record(rng, person, "", rates) for _ in range(k))
     rng.shuffle(records)

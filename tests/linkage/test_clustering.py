@@ -1,6 +1,8 @@
 """Constrained clustering on hand-made links (no Splink): cannot-link dates, chains, ties."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from palermo.linkage.clustering import cluster_links, dates_compatible
 from palermo.linkage.linking import link_records
@@ -97,12 +99,52 @@ def test_link_records_does_not_chain_two_people_through_a_dateless_record():
             assert cluster["a1"] != cluster["b1"]
 
 
-def test_weak_links_only_attach_a_record_that_is_alone():
-    """Below ``attach_below`` a link attaches a lone record but never joins two clusters."""
-    dates = [(1990, 5, 17), (1990, 5, 17), None, None, None]
-    links = [(0, 1, 0.99), (2, 3, 0.95), (4, 0, 0.8), (3, 0, 0.75)]
-    found = cluster_links(n_records=5, links=links, dates=dates, attach_below=0.9)
-    assert _groups(found, 5) == [[0, 1, 4], [2, 3]]
-    assert found.best_probability[4] == 0.8
-    plain = cluster_links(n_records=5, links=links, dates=dates)
-    assert _groups(plain, 5) == [[0, 1, 2, 3, 4]]
+def test_a_record_without_a_date_joins_its_one_plausible_match_below_the_threshold():
+    """No date of birth, one plausible match at 0.8: placed there (0.8 / 1.8 odds share = 0.8)."""
+    dates = [(1990, 5, 17), (1990, 5, 17), None]
+    links = [(0, 1, 0.99), (2, 0, 0.8)]
+    found = cluster_links(n_records=3, links=links, dates=dates, threshold=0.9, assign_threshold=0.5)
+    assert _groups(found, 3) == [[0, 1, 2]]
+    assert found.best_probability[2] == 0.8
+    assert found.assigned == 1
+    without = cluster_links(n_records=3, links=links, dates=dates, threshold=0.9)
+    assert _groups(without, 3) == [[0, 1], [2]]
+
+
+def test_a_record_without_a_date_between_two_equal_matches_stays_alone():
+    """0.8 to one Nguyen Van Anh and 0.8 to another: 4 / (1 + 4 + 4) = 0.44, not placed."""
+    dates = [(1990, 5, 17), (1985, 3, 2), None]
+    links = [(2, 0, 0.8), (2, 1, 0.8)]
+    found = cluster_links(n_records=3, links=links, dates=dates, threshold=0.9, assign_threshold=0.5)
+    assert _groups(found, 3) == [[0], [1], [2]]
+    # with a clearly better one (0.95 → odds 19 against 4), it goes there
+    links = [(2, 0, 0.95), (2, 1, 0.8)]
+    found = cluster_links(n_records=3, links=links, dates=dates, threshold=0.99, assign_threshold=0.5)
+    assert _groups(found, 3) == [[0, 2], [1]]
+
+
+def test_assignment_never_joins_two_clusters_with_full_dates():
+    """Dated clusters are only ever targets: a chain of dateless records cannot bridge them."""
+    dates = [(1990, 5, 17), (1985, 3, 2), None, None]
+    links = [(2, 0, 0.85), (3, 1, 0.85), (2, 3, 0.7), (2, 1, 0.3)]
+    found = cluster_links(n_records=4, links=links, dates=dates, threshold=0.9, assign_threshold=0.5)
+    groups = _groups(found, 4)
+    assert not any(0 in g and 1 in g for g in groups)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from([(1990, 5, 17), (1985, 3, 2), (1971, 11, 2)])), min_size=2, max_size=9),
+    st.data(),
+)
+def test_clusters_never_hold_incompatible_full_dates(dates, data):
+    """Whatever the links, no cluster ends with two full dates that cannot be one person's."""
+    n = len(dates)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = data.draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
+    probs = data.draw(st.lists(st.floats(0.2, 1.0), min_size=len(chosen), max_size=len(chosen)))
+    links = sorted(((i, j, p) for (i, j), p in zip(chosen, probs, strict=True)), key=lambda x: (-x[2], x[0], x[1]))
+    found = cluster_links(n_records=n, links=links, dates=dates, threshold=0.9, assign_threshold=0.5)
+    for group in _groups(found, n):
+        full = [dates[i] for i in group if dates[i] is not None]
+        assert all(dates_compatible(a, b) for a in full for b in full)

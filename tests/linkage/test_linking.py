@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from palermo.linkage.clustering import ASSIGN_FLOOR
 from palermo.linkage.evaluation import exact_match_clusters, pairwise_scores
 from palermo.linkage.linking import link_records, score_new_records, train_model
 from palermo.linkage.model import MODEL_FORMAT, ModelError, load_model, prior_for
@@ -37,7 +38,9 @@ def test_clusters_cover_every_record_in_input_order(labelled, linked):
     records, _ = labelled
     rows = linked.clusters.to_pylist()
     assert [r["record_id"] for r in rows] == [r["record_id"] for r in records]
-    assert all(0.9 <= r["match_probability"] <= 1.0 for r in rows)
+    # records joined at the link threshold, or placed without a full date of birth at a lower one
+    assert all(ASSIGN_FLOOR <= r["match_probability"] <= 1.0 for r in rows)
+    assert sum(r["match_probability"] < 0.9 for r in rows) <= linked.stats["assigned_without_full_date"] * 5
     singletons = {r["cluster_id"] for r in rows}
     assert len(singletons) == linked.stats["clusters"]
 
@@ -100,3 +103,54 @@ def test_model_of_another_format_is_refused(tmp_path):
 def test_prior_falls_with_data_size():
     """λ trained on 50k records is 20 times smaller for 1M records."""
     assert prior_for(trained_prior=2e-5, training_records=50_001, n_records=1_000_001) == pytest.approx(1e-6)
+
+
+def test_placing_records_without_a_full_date_raises_recall_and_f1():
+    """The dateless step finds links below the threshold that one-to-one matching misses."""
+    records = generate_people(n_records=4000, seed=21)
+    truth = {r["record_id"]: r["person_id"] for r in records}
+
+    def scores(**kw):
+        result = link_records(records=records, **kw)
+        return pairwise_scores(cluster_of={r["record_id"]: r["cluster_id"] for r in result.clusters.to_pylist()}, truth_of=truth)
+
+    off, on = scores(assign_threshold=None), scores()
+    assert on.recall > off.recall
+    assert on.f1 > off.f1
+    assert on.precision >= 0.9
+
+
+def test_scores_by_stratum_add_up_to_the_whole():
+    from palermo.linkage.evaluation import pairwise_scores_by_stratum
+
+    truth = {"a": "P1", "b": "P1", "c": "P1", "d": "P2", "e": "P2"}
+    clusters = {"a": "1", "b": "1", "c": "2", "d": "2", "e": "3"}
+    kind = {"a": "full", "b": "full", "c": "missing", "d": "full", "e": "missing"}
+    by = pairwise_scores_by_stratum(cluster_of=clusters, truth_of=truth, stratum_of=kind)
+    whole = pairwise_scores(cluster_of=clusters, truth_of=truth)
+    assert sum(s.true_positives for s in by.values()) == whole.true_positives == 1
+    assert sum(s.predicted_pairs for s in by.values()) == whole.predicted_pairs == 2
+    assert sum(s.true_pairs for s in by.values()) == whole.true_pairs == 4
+    assert by["full+full"].recall == 1.0 and by["full+full"].precision == 1.0
+    assert by["full+missing"].true_pairs == 3 and by["full+missing"].true_positives == 0
+    assert by["full+missing"].predicted_pairs == 1 and by["full+missing"].precision == 0.0
+
+
+def test_oracle_ceiling_is_perfect_without_missing_dates_and_below_one_with_them():
+    from palermo.linkage.evaluation import oracle_ceiling
+    from palermo.synth.people import ErrorRates
+
+    people: dict = {}
+    clean = ErrorRates(missing_dob=0, placeholder_dob=0, age_assessed=0)
+    records = generate_people(n_records=3000, seed=5, rates=clean, people_out=people)
+    ceiling = oracle_ceiling(records=records, people=people)
+    # every record whose true birthday is not 1 January has a full date: nothing left to guess
+    assert ceiling["guess<=1"].precision == 1.0
+    assert ceiling["guess<=1"].recall > 0.99
+    people = {}
+    records = generate_people(n_records=3000, seed=5, people_out=people)
+    assert set(people) == {r["person_id"] for r in records}
+    ceiling = oracle_ceiling(records=records, people=people)
+    assert ceiling["guess<=1"].precision == 1.0  # only sure links: never a wrong one
+    assert ceiling["guess always"].recall > ceiling["guess<=1"].recall
+    assert ceiling["guess<=1"].f1 < 1.0
