@@ -5,6 +5,8 @@
 * ``palermo link train`` — re-estimate the model on synthetic (or given) records and save it;
 * ``palermo link run`` — link everyone in the database, propose possible matches for review
   (never confirmed automatically) and write a report (:mod:`palermo.linkage.batch`);
+* ``palermo link rescore`` — rescore the pending possible matches that another model scored
+  (:mod:`palermo.linkage.rescoring`);
 * ``palermo link repeats`` — repeat-referral statistics (aggregates only).
 
 The command only parses and reports; the work is in :mod:`palermo.linkage.filemode` and
@@ -37,7 +39,7 @@ _probability.__name__ = "probability between 0 and 1"
 
 
 class Command(BaseCommand):
-    help = "Link records of the same person (Splink). Subcommands: people, train, run, repeats."
+    help = "Link records of the same person (Splink). Subcommands: people, train, run, rescore, repeats."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser))
@@ -95,6 +97,16 @@ class Command(BaseCommand):
         )  # fmt: skip
         run.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
         run.add_argument("--actor", help="username recorded in the audit log (default: system)")
+        rescore = sub.add_parser(
+            "rescore",
+            help="Rescore the pending possible matches that another model scored",
+            description="Rescore, with the current model, the pending possible matches scored by another model. "
+            "One now below the review threshold is withdrawn (kept, with its history); decided ones are left alone.",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        rescore.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
+        rescore.add_argument("--actor", help="username recorded in the audit log (default: system)")
+        rescore.add_argument("--dry-run", action="store_true", help="count what would change and write nothing")
         sub.add_parser(
             "repeats",
             help="Repeat-referral statistics (aggregates only)",
@@ -117,6 +129,9 @@ class Command(BaseCommand):
         try:
             if options["subcommand"] == "run":
                 self._run(options, progress)
+                return
+            if options["subcommand"] == "rescore":
+                self._rescore(options)
                 return
             with console.status("Linking…" if options["subcommand"] == "people" else "Training…"):
                 if options["subcommand"] == "people":
@@ -142,19 +157,46 @@ class Command(BaseCommand):
             f"{stats['records']} records, {stats['clusters']} clusters written to {options['output']}"
         )
 
+    @staticmethod
+    def _actor(options):
+        from django.contrib.auth import get_user_model
+
+        if not options["actor"]:
+            return None
+        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active user called {options['actor']!r}")
+        return actor
+
+    def _rescore(self, options) -> None:
+        from palermo.linkage.rescoring import link_candidates_rescore
+
+        actor = self._actor(options)
+        result = link_candidates_rescore(actor=actor, model_path=options["model"], dry_run=options["dry_run"])
+        self.stdout.write(
+            f"Model {result['model_version']}, review threshold {result['threshold']}"
+            + (" (dry run: nothing written)" if result["dry_run"] else "")
+        )
+        for key, label in (
+            ("rescored", "rescored (pending or withdrawn, scored by another model)"),
+            ("raised", "  probability raised"),
+            ("lowered", "  probability lowered"),
+            ("unchanged", "  probability unchanged"),
+            ("withdrawn", "withdrawn (now below the review threshold)"),
+            ("reinstated", "proposed again (withdrawn, now at or above it)"),
+            ("decided_left_alone", "decided by a person, left alone"),
+            ("not_scored", "not scored (a person no longer has an NRM case)"),
+        ):
+            self.stdout.write(f"{label:<60} {result[key]:>6,}")
+
     def _run(self, options, progress) -> None:
         from django.conf import settings
-        from django.contrib.auth import get_user_model
         from django.utils import timezone
 
         from palermo.linkage.batch import link_run
         from palermo.linkage.report import print_report, write_html_report
 
-        actor = None
-        if options["actor"]:
-            actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"No active user called {options['actor']!r}")
+        actor = self._actor(options)
         stats = link_run(
             actor=actor, threshold=options["threshold"], link_threshold=options["link_threshold"],
             model_path=options["model"], progress=progress,
