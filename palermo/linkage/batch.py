@@ -2,8 +2,10 @@
 
 Every known person (a person with an NRM case) is decrypted in memory, cleaned and linked with
 :func:`palermo.linkage.linking.link_records`. Pairs at or above the review threshold that no one
-has decided yet become *pending* candidates for a caseworker. Nothing is confirmed
-automatically and no person is merged. The run is audited with counts only.
+has decided yet become *pending* candidates for a caseworker. Pending candidates that an
+earlier model scored and this run did not propose again are rescored with this run's model
+(:mod:`palermo.linkage.rescoring`: withdrawn below the threshold, never deleted). Nothing is
+confirmed automatically and no person is merged. The run is audited with counts only.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from pathlib import Path
 from django.db import transaction
 
 from palermo.core.audit import audit_record
-from palermo.linkage import incremental
+from palermo.linkage import incremental, rescoring
 from palermo.linkage.linking import DEFAULT_THRESHOLD, link_records
 from palermo.linkage.model import load_model
-from palermo.linkage.models import CONFIRMED, PENDING, LinkCandidate
+from palermo.linkage.models import CONFIRMED, PENDING, STATUS_CHOICES, LinkCandidate
 from palermo.linkage.selectors import components
 from palermo.linkage.services import review_threshold, store_candidates
 
@@ -59,7 +61,8 @@ def link_run(
     *, actor=None, link_threshold: float = DEFAULT_THRESHOLD, threshold: float | None = None,
     model_path: Path | None = None, progress: Callable[[str], None] = _quiet,
 ) -> dict:
-    """Link every known person; store new pending candidates; return the report's figures."""
+    """Link every known person; store new pending candidates; rescore the pending candidates of
+    an earlier model that this run did not propose; return the report's figures."""
     start = time.perf_counter()
     threshold = review_threshold() if threshold is None else threshold
     model = load_model(path=model_path)
@@ -77,12 +80,12 @@ def link_run(
         )  # fmt: skip
         pairs_out = result.pairs.to_pylist() if result.pairs is not None else []
     proposed = [p for p in pairs_out if p["match_probability"] >= threshold]
+    pairs = [(int(p["record_id_l"]), int(p["record_id_r"]), p["match_probability"], p["match_weight"]) for p in proposed]
+    rescore_start = time.perf_counter()
+    plan = rescoring.rescore_plan(model=model, threshold=threshold, exclude_pairs=[(a, b) for a, b, _, _ in pairs])
     with transaction.atomic():
-        counts = store_candidates(
-            pairs=[(int(p["record_id_l"]), int(p["record_id_r"]), p["match_probability"], p["match_weight"])
-                   for p in proposed],
-            found_by="batch", model_version=version,
-        )  # fmt: skip
+        counts = store_candidates(pairs=pairs, found_by="batch", model_version=version)
+        rescored = rescoring.rescore_apply(plan=plan, actor=actor, started=rescore_start)
         status_counts = Counter(LinkCandidate.objects.values_list("status", flat=True))
         confirmed_edges = list(LinkCandidate.objects.filter(status=CONFIRMED).values_list("person_a_id", "person_b_id"))
         open_edges = list(
@@ -95,8 +98,10 @@ def link_run(
             "pairs_at_link_threshold": sum(1 for p in pairs_out if p["match_probability"] >= link_threshold),
             "candidates_created": counts["created"],
             "candidates_rescored": counts["updated"],
+            "candidates_reinstated": counts["reinstated"],
             "already_decided": counts["already_decided"],
-            "candidates_by_status": {s: status_counts.get(s, 0) for s in ("pending", "confirmed", "rejected", "unlinked")},
+            "stale_rescored": rescored,
+            "candidates_by_status": {s: status_counts.get(s, 0) for s, _ in STATUS_CHOICES},
             "confirmed_cluster_sizes": size_distribution(components(confirmed_edges)),
             "proposed_cluster_sizes": size_distribution(components(open_edges)),
             "review_threshold": threshold,

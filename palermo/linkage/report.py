@@ -48,6 +48,7 @@ def print_report(stats: dict, console: Console) -> None:
 
 def _count_rows(stats: dict) -> list[tuple[str, str]]:
     by = stats["candidates_by_status"]
+    stale = stats["stale_rescored"]
     return [
         ("people linked", f"{stats['people']:,}"),
         (f"pairs scored (probability ≥ {stats['chart_floor']})", f"{stats['pairs_scored']:,}"),
@@ -55,11 +56,15 @@ def _count_rows(stats: dict) -> list[tuple[str, str]]:
         (f"pairs at or above the link threshold ({stats['link_threshold']})", f"{stats['pairs_at_link_threshold']:,}"),
         ("new possible matches proposed", f"{stats['candidates_created']:,}"),
         ("pending matches rescored", f"{stats['candidates_rescored']:,}"),
+        ("withdrawn matches proposed again", f"{stats['candidates_reinstated']:,}"),
         ("pairs already decided (left alone)", f"{stats['already_decided']:,}"),
+        ("earlier model's matches rescored (not proposed by this run)", f"{stale['rescored']:,}"),
+        ("  of which withdrawn (now below the review threshold)", f"{stale['withdrawn']:,}"),
         ("possible matches waiting for a decision", f"{by['pending']:,}"),
         ("confirmed links", f"{by['confirmed']:,}"),
         ("rejected", f"{by['rejected']:,}"),
         ("unlinked", f"{by['unlinked']:,}"),
+        ("withdrawn (no longer proposed by the model)", f"{by['withdrawn']:,}"),
         ("model", stats["model_version"]),
         ("seconds", f"{stats['seconds']}"),
     ]

@@ -237,3 +237,30 @@ def test_failure_while_writing_rolls_everything_back(proposed, new_model, monkey
     with pytest.raises(RuntimeError):
         rescore("--model", str(new_model))
     assert snapshot() == before and LinkCandidate.history.count() == history
+
+
+def test_link_run_rescores_the_pending_pairs_it_does_not_propose(world, proposed, new_model, tmp_path, monkeypatch):
+    """``link run`` with a new model stores what it proposes and rescores the other stale
+    pending pairs: afterwards no pending pair has another model's score."""
+    model = load_model(path=new_model)
+    version = incremental.model_version(model)
+    fresh = fresh_scores(model, monkeypatch)
+    out = io.StringIO()
+    call_command("link", "run", "--model", str(new_model), "--report", str(tmp_path / "r2.html"),
+                 "--actor", world.decider.username, stdout=out, verbosity=0)  # fmt: skip
+    assert not LinkCandidate.objects.filter(status=PENDING).exclude(model_version=version).exists()
+    for cand in LinkCandidate.objects.filter(status=WITHDRAWN):
+        assert (cand.match_probability, cand.model_version) == (fresh[(cand.person_a_id, cand.person_b_id)][0], version)
+    withdrawn = LinkCandidate.objects.filter(status=WITHDRAWN).count()
+    assert withdrawn > 0
+    ev = AuditEvent.objects.get(action="link.rescore")
+    assert ev.actor == world.decider and ev.detail["withdrawn"] == withdrawn
+    batch = AuditEvent.objects.filter(action="link.batch_run").order_by("-id").first()
+    assert batch.detail["stale_rescored"]["withdrawn"] == withdrawn
+    assert batch.detail["candidates_by_status"]["withdrawn"] == withdrawn
+    assert "withdrawn (no longer proposed by the model)" in out.getvalue()
+    # the packaged model's batch run proposes them again
+    call_command("link", "run", "--report", str(tmp_path / "r3.html"), stdout=io.StringIO(), verbosity=0)
+    batch = AuditEvent.objects.filter(action="link.batch_run").order_by("-id").first()
+    assert batch.detail["candidates_reinstated"] == withdrawn
+    assert not LinkCandidate.objects.filter(status=WITHDRAWN).exists()
