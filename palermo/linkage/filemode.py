@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from palermo.linkage.backends import check_backend
 from palermo.linkage.cleaning import BadDate, parse_dob
+from palermo.linkage.clustering import ASSIGN_THRESHOLD
 from palermo.linkage.linking import DEFAULT_THRESHOLD, LinkResult, link_records
 
 REQUIRED_COLUMNS = (
@@ -130,10 +131,12 @@ def link_file(
     model_path: Path | None = None,
     backend: str = "duckdb",
     progress: Callable[[str], None] = lambda _: None,
+    assign_threshold: float | None = ASSIGN_THRESHOLD,
 ) -> LinkResult:
     """Link the people in ``input_path`` and write clusters (and optionally scored pairs).
 
-    Nothing is written when the input has a problem (:class:`InputFileError`) or linking fails.
+    ``assign_threshold`` places records without a full date of birth (see
+    :func:`palermo.linkage.clustering.assign_dateless`; None: off). Nothing is written when the input has a problem (:class:`InputFileError`) or linking fails.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"the threshold must be above 0 and at most 1, not {threshold}")
@@ -147,6 +150,7 @@ def link_file(
         pairs_threshold=pairs_threshold if pairs_path else None,
         backend=backend,
         progress=progress,
+        assign_threshold=assign_threshold,
     )
     _write_table(result.clusters, output_path)
     progress(

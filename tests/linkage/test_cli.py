@@ -108,3 +108,24 @@ def test_train_subcommand_writes_a_model(tmp_path):
         "link", "train", "--records", "2000", "--output", str(out), verbosity=0, stdout=io.StringIO()
     )
     assert out.exists() and out.stat().st_size < 1_000_000
+
+
+def test_records_without_a_full_date_are_placed_unless_switched_off(tmp_path):
+    path = tmp_path / "people.csv"
+    records = generate_people(n_records=1500, seed=8)
+    write_people_csv(records=records, path=path)
+    on, off = tmp_path / "on.csv", tmp_path / "off.csv"
+    stdout = io.StringIO()
+    call_command("link", "people", "--input", str(path), "--output", str(on), stdout=stdout, verbosity=0)
+    assert "placed without a full date of birth" in stdout.getvalue()
+    call_command("link", "people", "--input", str(path), "--output", str(off), "--no-assign", verbosity=0)
+    clusters_on = {r["record_id"]: r["cluster_id"] for r in read(on)}
+    clusters_off = {r["record_id"]: r["cluster_id"] for r in read(off)}
+    assert len(set(clusters_on.values())) < len(set(clusters_off.values()))
+    # only a record with no full date of birth (missing or 1 January) moves between the two runs
+    dob = {r["record_id"]: r["date_of_birth"] for r in records}
+    moved = {rid for rid in clusters_on if clusters_on[rid] != clusters_off[rid]}
+    lone = {rid for rid in moved if sum(c == clusters_on[rid] for c in clusters_on.values()) > 1}
+    assert any(dob[rid] == "" or dob[rid].endswith("-01-01") for rid in lone)
+    with pytest.raises(CommandError):
+        call_command("link", "people", "--input", str(path), "--output", str(off), "--assign-threshold", "1.5")

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from palermo.linkage.backends import BACKENDS, BackendUnavailable
+from palermo.linkage.clustering import ASSIGN_THRESHOLD
 from palermo.linkage.filemode import InputFileError, link_file, read_people_csv
 from palermo.linkage.linking import DEFAULT_THRESHOLD, train_model
 from palermo.linkage.model import DEFAULT_MODEL, ModelError
@@ -64,6 +65,18 @@ class Command(BaseCommand):
             type=_probability,
             default=0.5,
             help="lowest match probability of the pairs written with --pairs (default 0.5)",
+        )
+        people.add_argument(
+            "--assign-threshold",
+            type=_probability,
+            default=ASSIGN_THRESHOLD,
+            help="place a record with no full date of birth with its best match when that is at least this "
+            f"probable among all it could join (default {ASSIGN_THRESHOLD})",
+        )
+        people.add_argument(
+            "--no-assign",
+            action="store_true",
+            help="link records without a full date of birth only at --threshold, like all others",
         )
         people.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
         people.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
@@ -151,10 +164,16 @@ class Command(BaseCommand):
             model_path=options["model"],
             backend=options["backend"],
             progress=progress,
+            assign_threshold=None if options["no_assign"] else options["assign_threshold"],
         )
         stats = result.stats
         self.stdout.write(
             f"{stats['records']} records, {stats['clusters']} clusters written to {options['output']}"
+            + (
+                f" ({stats['assigned_without_full_date']} placed without a full date of birth)"
+                if stats.get("assigned_without_full_date")
+                else ""
+            )
         )
 
     @staticmethod
