@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 from palermo.linkage import services
-from palermo.linkage.models import CONFIRMED, PENDING, reason_codes_for
+from palermo.linkage.models import CONFIRMED, PENDING, WITHDRAWN, reason_codes_for
 from palermo.linkage.selectors import cluster_page_for_user
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
@@ -158,7 +158,8 @@ def case_candidates(request, case_id: int):
         "case": case, "this": this, "rows": rows,
         "cluster_url": reverse("linkage:person_cluster", args=[this["pseudonym"]]) if has_confirmed else "",
         "pending": [r for r in rows if r["candidate"].status == PENDING],
-        "decided": [r for r in rows if r["candidate"].status != PENDING],
+        "decided": [r for r in rows if r["candidate"].status not in (PENDING, WITHDRAWN)],
+        "withdrawn": [r for r in rows if r["candidate"].status == WITHDRAWN],
         "error_items": error_form.error_summary() if error_form is not None else [],
     }, status=200)
 

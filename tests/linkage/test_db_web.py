@@ -117,3 +117,14 @@ def test_case_panel(setup, rf):
     assert f'href="/cases/{c1.pk}/possible-matches/"' in html
     request.user = world.responder  # sees only one of the two: no panel
     assert "possible match" not in tpl.render(Context({"case": c1, "request": request}))
+
+
+def test_a_withdrawn_match_is_shown_apart_from_decisions_with_no_form(setup):
+    """A match the current model no longer proposes is not a decision and cannot be decided here."""
+    world, c1, c2, cand = setup
+    LinkCandidate.objects.filter(pk=cand.pk).update(status="withdrawn", match_probability=0.31)
+    html = client_for(world.decider).get(url(c1)).content.decode()
+    assert "No longer proposed" in html and "now 31% likely to be the same person" in html
+    assert "Decided" not in html
+    assert "Are these the same person?" not in html and "Unlink these records" not in html
+    assert "Joana Dumitru" in html
