@@ -121,20 +121,24 @@ def _variant(rng: random.Random, name: str, rates: ErrorRates) -> str:
     return out
 
 
-def _draw_person(rng: random.Random, person_id: str, rates: ErrorRates, today: date) -> _Person:
+def _draw_person(
+    rng: random.Random, person_id: str, rates: ErrorRates, today: date, wide_names: bool = False
+) -> _Person:
     pool = rng.choices(POOLS, weights=[p.weight for p in POOLS])[0]
     gender = "F" if rng.random() < 0.45 else "M"
     given_list = pool.given_female if gender == "F" else pool.given_male
-    given_tail = _long_tail(pool, "female" if gender == "F" else "male")
-    if given_tail and rng.random() < pool.tail_share:
+    tail_of = _wide_tail if wide_names else _long_tail
+    tail_share = max(pool.tail_share, WIDE_TAIL_SHARE) if wide_names else pool.tail_share
+    given_tail = tail_of(pool, "female" if gender == "F" else "male")
+    if given_tail and rng.random() < tail_share:
         given = rng.choice(given_tail)
     else:
         given = rng.choice(given_list)
     middles = pool.middle_female if gender == "F" else pool.middle_male
     if middles:
         given = f"{rng.choice(middles)} {given}"
-    family_tail = _long_tail(pool, "family")
-    if family_tail and rng.random() < pool.tail_share:
+    family_tail = tail_of(pool, "family")
+    if family_tail and rng.random() < tail_share:
         family = rng.choice(family_tail)
     elif pool.family_weights:
         family = rng.choices(pool.family, weights=pool.family_weights)[0]
@@ -165,6 +169,23 @@ class TruePerson:
 
 
 _TAILS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+#: ``wide_names``: endings added to every tail name (and, where a pool has no given-name tail,
+#: to its common given names), and the least share of people drawn from the tails.
+WIDE_ENDINGS = ("", "a", "e", "i", "o", "an", "el", "ov", "er", "is")
+WIDE_TAIL_SHARE = 0.4
+
+
+def _wide_tail(pool: NamePool, kind: str) -> tuple[str, ...]:
+    """Ten times the rare-name tail, for a sensitivity test of how much name diversity matters."""
+    key = (pool.iso3, f"wide-{kind}")
+    if key not in _TAILS:
+        base = _long_tail(pool, kind)
+        if not base and kind != "family":
+            base = pool.given_female if kind == "female" else pool.given_male
+        _TAILS[key] = tuple(name + ending for name in base for ending in WIDE_ENDINGS)
+    return _TAILS[key]
 
 
 def _long_tail(pool: NamePool, kind: str) -> tuple[str, ...]:
@@ -243,6 +264,7 @@ def generate_people(
     rates: ErrorRates | None = None,
     today: date = date(2025, 6, 30),
     people_out: dict | None = None,
+    wide_names: bool = False,
 ) -> list[dict]:
     """Return ``n_records`` synthetic person records, labelled with ``person_id``.
 
@@ -250,6 +272,10 @@ def generate_people(
     set is fully determined by its arguments. With ``people_out`` (a dict), each person's true
     attributes are put in it by ``person_id`` as a :class:`TruePerson` (for the information
     ceiling of :func:`palermo.linkage.evaluation.oracle_ceiling`); the records are the same.
+
+    ``wide_names`` is a sensitivity setting, not a calibrated population: every nationality
+    draws at least 40% of given and family names from a rare-name tail ten times as long
+    (so far fewer people share a full name). The errors and their rates are unchanged.
     """
     rng = random.Random(seed)
     rates = rates or ErrorRates()
@@ -258,7 +284,7 @@ def generate_people(
     person_no = 0
     while len(records) < n_records:
         person_no += 1
-        person = _draw_person(rng, f"P{person_no:07d}", rates, today)
+        person = _draw_person(rng, f"P{person_no:07d}", rates, today, wide_names)
         if people_out is not None:
             people_out[person.person_id] = TruePerson(
                 given=person.given,

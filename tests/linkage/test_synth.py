@@ -29,3 +29,24 @@ def test_errors_are_present():
     assert {"VN", "Vietnamese"} & {r["nationality"] for r in records}
     nationalities = Counter(r["nationality"] for r in records)
     assert len(nationalities) > 30
+
+
+def test_wide_names_share_fewer_full_names_with_the_same_errors():
+    from palermo.linkage.cleaning import fold
+
+    narrow = generate_people(n_records=20000, seed=3)
+    wide = generate_people(n_records=20000, seed=3, wide_names=True)
+
+    def shared(records):
+        first = {}
+        for r in records:
+            first.setdefault(r[TRUTH_COLUMN], fold(f"{r['given_name']} {r['family_name']}"))
+        names = Counter(first.values())
+        return sum(names[n] > 1 for n in first.values()) / len(first)
+
+    assert shared(wide) < shared(narrow) / 2
+    # same error model: the share of records without a full date of birth is about the same
+    def undated(records):
+        return sum(r["date_of_birth"] == "" or r["date_of_birth"].endswith("-01-01") for r in records) / len(records)
+
+    assert abs(undated(wide) - undated(narrow)) < 0.02
