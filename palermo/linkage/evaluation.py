@@ -106,6 +106,7 @@ def oracle_ceiling(
     records: Iterable[Mapping[str, str]],
     people: Mapping[str, object],
     guess_up_to: Iterable[int | None] = (1, 2, 3, None),
+    visible_policy: bool = True,
 ) -> dict[str, PairwiseScores]:
     """An upper bound on pairwise F1 for *any* linkage of these records: an oracle's clusters.
 
@@ -126,6 +127,13 @@ def oracle_ceiling(
     (:class:`palermo.synth.people.TruePerson`: ``given``, ``family``, ``gender``,
     ``nationality`` as ISO alpha-3, ``date_of_birth``). Returns the scores of each policy,
     keyed ``"guess<=K"`` or ``"guess always"``; the best of them is the ceiling.
+
+    It knows one more thing no method can: whether the record's own person has other records.
+    With ``visible_policy`` the scores of a fairer oracle are added as ``"one person seen"``:
+    perfect names and perfectly linked full dates still, but it sees only the people who have
+    *other* records and links a record to the one it sees when there is exactly one — wrongly
+    when the record is of a person seen nowhere else who shares that name. That is closer to
+    what a linkage method could reach; the ceiling is the best of the other policies.
     """
     from palermo.linkage.cleaning import nationality_iso3, normalise_gender, parse_dob
 
@@ -173,4 +181,14 @@ def oracle_ceiling(
             cluster_of[rid] = min(candidates, key=lambda pid: (-(n_records[pid] - (pid == own)), pid))
         key = "guess always" if limit is None else f"guess<={limit}"
         out[key] = pairwise_scores(cluster_of=cluster_of, truth_of=truth_of)
+    if visible_policy:
+        # what a method could do with perfect names but without the truth: it sees the people
+        # who have *other* records; it links to the one it sees when it sees exactly one, and
+        # cannot tell a record of a person seen nowhere else from a repeat of that one person
+        cluster_of = dict(truth_of)
+        for rid, candidates in open_records.items():
+            own = candidates[0]
+            visible = [pid for pid in candidates if n_records[pid] - (pid == own) > 0]
+            cluster_of[rid] = visible[0] if len(visible) == 1 else f"alone:{rid}"
+        out["one person seen"] = pairwise_scores(cluster_of=cluster_of, truth_of=truth_of)
     return out

@@ -154,3 +154,7 @@ def test_oracle_ceiling_is_perfect_without_missing_dates_and_below_one_with_them
     assert ceiling["guess<=1"].precision == 1.0  # only sure links: never a wrong one
     assert ceiling["guess always"].recall > ceiling["guess<=1"].recall
     assert ceiling["guess<=1"].f1 < 1.0
+    # without knowing who is seen only once, the same links plus some wrong ones
+    fair = ceiling["one person seen"]
+    assert fair.recall == ceiling["guess<=1"].recall
+    assert fair.precision < 1.0 and fair.f1 <= ceiling["guess<=1"].f1
