@@ -148,7 +148,7 @@ def test_oracle_ceiling_is_perfect_without_missing_dates_and_below_one_with_them
     assert ceiling["guess<=1"].precision == 1.0
     assert ceiling["guess<=1"].recall > 0.99
     people = {}
-    records = generate_people(n_records=3000, seed=5, people_out=people)
+    records = generate_people(n_records=20000, seed=5, people_out=people)
     assert set(people) == {r["person_id"] for r in records}
     ceiling = oracle_ceiling(records=records, people=people)
     assert ceiling["guess<=1"].precision == 1.0  # only sure links: never a wrong one
