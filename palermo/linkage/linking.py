@@ -188,6 +188,7 @@ def link_records(
             method=clustering,
             threshold=threshold,
             assign_threshold=assign_threshold,
+            years=table.column("dob_year").to_pylist(),
         )
         del links, index
         labels = found.labels(ids)

@@ -148,3 +148,12 @@ def test_clusters_never_hold_incompatible_full_dates(dates, data):
     for group in _groups(found, n):
         full = [dates[i] for i in group if dates[i] is not None]
         assert all(dates_compatible(a, b) for a in full for b in full)
+
+
+def test_an_age_estimate_years_away_is_not_placed_with_a_person():
+    """A 1965 placeholder and a person born in 1972: not placed, however likely the pair scored."""
+    dates = [(1972, 3, 2), None, None]
+    years = [1972, 1965, 1970]
+    links = [(1, 0, 0.8), (2, 0, 0.8)]
+    found = cluster_links(n_records=3, links=links, dates=dates, threshold=0.9, assign_threshold=0.5, years=years)
+    assert _groups(found, 3) == [[0, 2], [1]]  # 1970 is within 3 years of 1972; 1965 is not
