@@ -190,6 +190,15 @@ def cluster_links(
     return Clusters(root=root, best_probability=best, assigned=assigned)
 
 
+def odds_shares(probabilities: dict) -> dict:
+    """For one record and the people it could be (``{person: match probability}``), the
+    probability that it is each of them rather than any other or someone seen nowhere else:
+    ``o_k / (1 + Σ o)`` with ``o_k = p_k / (1 - p_k)``. Two matches at 0.8 give 0.44 each."""
+    odds = {k: p / (1.0 - p) if p < 1.0 else 1e12 for k, p in probabilities.items()}
+    total = 1.0 + sum(odds.values())
+    return {k: o / total for k, o in odds.items()}
+
+
 def assign_dateless(
     *,
     root: Sequence[int],
@@ -244,10 +253,9 @@ def assign_dateless(
                 targets[target] = p
     moves: list[tuple[float, int, int]] = []
     for unit, targets in best.items():
-        odds = {t: p / (1.0 - p) if p < 1.0 else 1e12 for t, p in targets.items()}
-        target = max(odds, key=lambda t: (odds[t], -t))
-        share = odds[target] / (1.0 + sum(odds.values()))
-        if share >= assign_threshold:
-            moves.append((share, unit, target))
+        shares = odds_shares(targets)
+        target = max(shares, key=lambda t: (shares[t], -t))
+        if shares[target] >= assign_threshold:
+            moves.append((shares[target], unit, target))
     moves.sort(key=lambda m: (-m[0], m[1]))
     return [(unit, target) for _, unit, target in moves]

@@ -128,3 +128,25 @@ def test_a_withdrawn_match_is_shown_apart_from_decisions_with_no_form(setup):
     assert "Decided" not in html
     assert "Are these the same person?" not in html and "Unlink these records" not in html
     assert "Joana Dumitru" in html
+
+
+def test_two_equally_likely_matches_are_flagged_and_a_clear_one_is_not(setup):
+    """Two people at 0.8 each: each is 44% likely among them, so both carry a warning; with one
+    at 0.97 and one at 0.6 the first is clear (89%) and only the second is flagged."""
+    world, c1, c2, cand = setup
+    c3 = world.case(actor=world.responder_other, person=person("Ioana", "Dumitru", dob="2001-02-14"))
+    other = LinkCandidate.objects.create(person_a=c1.referral.person, person_b=c3.referral.person,
+                                         match_probability=0.8, match_weight=2.0, model_version="test",
+                                         found_by="referral")
+    LinkCandidate.objects.filter(pk=cand.pk).update(match_probability=0.8)
+    html = client_for(world.decider).get(url(c1)).content.decode()
+    assert html.count("could as well be the other possible match") == 2
+    LinkCandidate.objects.filter(pk=cand.pk).update(match_probability=0.97)
+    LinkCandidate.objects.filter(pk=other.pk).update(match_probability=0.6)
+    html = client_for(world.decider).get(url(c1)).content.decode()
+    assert html.count("could as well be the other possible match") == 1
+    flagged = html.index("could as well be")
+    assert html.index(f'id="match-{other.pk}"') < flagged  # under the 60% match, not the 97% one
+    LinkCandidate.objects.filter(pk=other.pk).delete()
+    html = client_for(world.decider).get(url(c1)).content.decode()
+    assert "could as well be" not in html  # a single match is never flagged
