@@ -13,7 +13,12 @@ from ninja import Router, Schema
 from palermo.core.exceptions import NotFound
 from palermo.linkage import services
 from palermo.linkage.models import LinkCandidate
-from palermo.linkage.selectors import cluster_for_user, link_candidate_get_for_user, link_candidates_for_case
+from palermo.linkage.selectors import (
+    cluster_for_user,
+    link_candidate_get_for_user,
+    link_candidates_for_case,
+    pending_match_shares,
+)
 from palermo.nrm.api import ERRORS
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
@@ -76,7 +81,14 @@ def case_link_candidates(
 ):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     cands = link_candidates_for_case(user=request.auth, case=case, statuses=[status] if status else None)
-    return [candidate_out(c, user=request.auth, this_person_id=case.referral.person_id) for c in cands]
+    # each pending match weighed among the pending ones the user may see (with no filter or
+    # ?status=pending, ``cands`` holds all of them; other filters return no pending match)
+    shares = pending_match_shares(cands)
+    out = [candidate_out(c, user=request.auth, this_person_id=case.referral.person_id) for c in cands]
+    for row in out:
+        if row["id"] in shares:
+            row["likelihood_among_pending"] = round(shares[row["id"]], 4)
+    return out
 
 
 @router.post("/link-candidates/{candidate_id}/decision", response={200: dict[str, Any], **ERRORS},

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
+from palermo.linkage.clustering import odds_shares
 from palermo.linkage.models import CONFIRMED, PENDING, LinkCandidate
 from palermo.linkage.rules import may_see_identity_of
 
@@ -302,3 +303,11 @@ def repeat_referral_stats() -> dict:
         "later_referrals_after_positive_decision": later_after_positive,
         "people_referred_again_after_positive_decision": people_after_positive,
     }
+
+
+def pending_match_shares(candidates: Iterable[LinkCandidate]) -> dict[int, float]:
+    """For the pending matches of one person (those the user may see), how likely each is
+    among them rather than another of them or someone seen nowhere else
+    (:func:`palermo.linkage.clustering.odds_shares`). A share under 0.5 means another match is
+    about as likely: the page warns, the API returns it as ``likelihood_among_pending``."""
+    return odds_shares({c.pk: c.match_probability for c in candidates if c.status == PENDING})

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 from palermo.linkage import services
-from palermo.linkage.clustering import odds_shares
 from palermo.linkage.models import CONFIRMED, PENDING, WITHDRAWN, reason_codes_for
-from palermo.linkage.selectors import cluster_page_for_user
+from palermo.linkage.selectors import cluster_page_for_user, pending_match_shares
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
@@ -142,7 +141,7 @@ def case_candidates(request, case_id: int):
                 return redirect("linkage:case_candidates", case_id=case.pk)
         bound = (cand.pk, form)
     this = _person_view(case.referral.person, request.user) if case.referral.person_id else None
-    shares = odds_shares({c.pk: c.match_probability for c in candidates if c.status == PENDING})
+    shares = pending_match_shares(candidates)
     rows = []
     for cand in candidates:
         other = cand.person_b if cand.person_a_id == case.referral.person_id else cand.person_a

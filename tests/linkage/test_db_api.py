@@ -106,3 +106,21 @@ def test_refusals(setup):
     cand.refresh_from_db()
     assert cand.status == "pending"
     assert AuditEvent.objects.filter(action="link.view_refused").count() >= 5
+
+
+def test_pending_matches_carry_their_likelihood_among_each_other(setup):
+    """The same odds share the page warns on: two matches at 0.8 are 0.4444 each; a decided
+    match has none."""
+    world, c1, c2, cand = setup
+    c3 = world.case(actor=world.responder_other, person=person("Tuan", "Nguyen", dob="1990-01-01"))
+    LinkCandidate.objects.filter(pk=cand.pk).update(match_probability=0.8)
+    LinkCandidate.objects.create(person_a=c1.referral.person, person_b=c3.referral.person, match_probability=0.8,
+                                 match_weight=2.0, model_version="test", found_by="referral")
+    api = Api(world.decider)
+    items = api.get(f"/cases/{c1.pk}/link-candidates").json()
+    assert [i["likelihood_among_pending"] for i in items] == [0.4444, 0.4444]
+    assert [i["likelihood_among_pending"] for i in api.get(f"/cases/{c1.pk}/link-candidates?status=pending").json()] == [0.4444, 0.4444]
+    LinkCandidate.objects.filter(pk=cand.pk).update(status="rejected")
+    items = {i["id"]: i for i in api.get(f"/cases/{c1.pk}/link-candidates").json()}
+    assert "likelihood_among_pending" not in items[cand.pk]
+    assert [i for i in items.values() if i["id"] != cand.pk][0]["likelihood_among_pending"] == 0.8
