@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
 from palermo.core.audit import audit_record
 from palermo.linkage import incremental
@@ -66,15 +67,23 @@ def _stale(version: str):
 
 
 def rescore_plan(
-    *, model: SavedModel, threshold: float | None = None, exclude_pairs: Iterable[tuple[int, int]] = ()
+    *,
+    model: SavedModel,
+    threshold: float | None = None,
+    exclude_pairs: Iterable[tuple[int, int]] = (),
+    person_id: int | None = None,
 ) -> RescorePlan:
     """Score, with ``model``, every pending or withdrawn candidate that another model scored
     (except ``exclude_pairs``, ``(person_a, person_b)``, which the caller is about to store with
-    this model anyway). Reads and decrypts in memory; writes nothing."""
+    this model anyway; with ``person_id``, only that person's). Reads and decrypts in memory;
+    writes nothing."""
     version = incremental.model_version(model)
     plan = RescorePlan(version, review_threshold() if threshold is None else threshold)
     skip = {tuple(sorted(p)) for p in exclude_pairs}
-    stale = [c for c in _stale(version).order_by("pk").values_list("pk", "person_a_id", "person_b_id")
+    stale_qs = _stale(version)
+    if person_id is not None:
+        stale_qs = stale_qs.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id))
+    stale = [c for c in stale_qs.order_by("pk").values_list("pk", "person_a_id", "person_b_id")
              if (c[1], c[2]) not in skip]  # fmt: skip
     if not stale:
         return plan

@@ -112,6 +112,16 @@ def link_candidates_score_for_person(*, person, actor=None) -> list[LinkCandidat
                     "threshold": threshold, "model_version": version, "seconds": round(time.perf_counter() - start, 3),
                     **counts},
         )  # fmt: skip
+    # this person's other pending matches that an earlier model scored and this scoring did not
+    # propose again: rescored now, so the case page never shows a stale probability
+    from palermo.linkage import rescoring
+
+    plan = rescoring.rescore_plan(
+        model=incremental.saved_model(), threshold=threshold, person_id=person.pk,
+        exclude_pairs=[(person.pk, p["person_id"]) for p in result.pairs],
+    )  # fmt: skip
+    if plan.scores:
+        rescoring.rescore_apply(plan=plan, actor=actor)
     from django.db.models import Q
 
     return list(LinkCandidate.objects.filter(Q(person_a=person) | Q(person_b=person), status=PENDING))

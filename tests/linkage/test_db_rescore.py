@@ -267,3 +267,26 @@ def test_link_run_rescores_the_pending_pairs_it_does_not_propose(world, proposed
     batch = AuditEvent.objects.filter(action="link.batch_run").order_by("-id").first()
     assert batch.detail["candidates_reinstated"] == withdrawn
     assert not LinkCandidate.objects.filter(status=WITHDRAWN).exists()
+
+
+def test_scoring_a_new_referral_rescores_that_persons_stale_matches(world, proposed):
+    """A referral's scoring brings the person's other pending matches up to the current model:
+    one an older model proposed that this model does not is withdrawn, not left at its old
+    probability; other people's stale matches wait for ``link rescore``."""
+    from palermo.linkage.services import link_candidates_score_for_person
+
+    version = incremental.model_version()
+    ids = sorted(proposed)
+    mine, theirs = (proposed[ids[2]].referral.person, proposed[ids[4]].referral.person)
+    stranger = world.case(person=person("Zofia", "Wieczorek", "1971-10-30", "Poland", "female")).referral.person
+    old = LinkCandidate.objects.create(person_a=mine, person_b=stranger, match_probability=0.93, match_weight=4.0,
+                                       model_version="palermo-people-2@2020-01-01", found_by="batch")
+    other = LinkCandidate.objects.create(person_a=theirs, person_b=stranger, match_probability=0.91,
+                                         match_weight=3.0, model_version="palermo-people-2@2020-01-01",
+                                         found_by="batch")
+    link_candidates_score_for_person(person=mine, actor=world.decider)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.model_version == version and old.status == WITHDRAWN and old.match_probability < 0.5
+    assert other.model_version.endswith("2020-01-01") and other.status == PENDING
+    assert AuditEvent.objects.filter(action="link.rescore", detail__withdrawn=1).exists()
