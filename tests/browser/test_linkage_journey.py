@@ -45,3 +45,22 @@ def test_confirm_then_unlink_a_possible_match(page, pages, people):
     page.click("button:has-text('Unlink')")
     pages.check(page, "possible-matches-unlinked")
     assert LinkCandidate.objects.get().status == "unlinked"
+
+
+def test_two_equally_likely_matches_carry_a_warning(page, pages, people):
+    """Two other people as likely as each other: both matches are flagged before anyone decides."""
+    base = {"gender": "female", "nationalities": ["VNM"]}
+    first = people.case(person={**base, "given_name": "Thi Mai", "family_name": "Pham", "date_of_birth": "1998-02-03"})
+    second = people.case(person={**base, "given_name": "Thi Mai", "family_name": "Pham", "date_of_birth": "1996-11-20"})
+    third = people.case(person={**base, "given_name": "Thi Mai", "family_name": "Pham"})
+    LinkCandidate.objects.all().delete()  # whatever scoring found: two matches set at 80% each
+    for other in (first, second):
+        LinkCandidate.objects.create(person_a=other.referral.person, person_b=third.referral.person,
+                                     match_probability=0.8, match_weight=2.0, model_version="test",
+                                     found_by="referral")
+    pages.sign_in(page, people.decider)
+    page.goto(f"{page.base}/cases/{third.pk}/possible-matches/")
+    warnings = page.locator(".govuk-warning-text")
+    assert warnings.count() == 2
+    assert "could as well be the other possible match" in warnings.first.inner_text()
+    pages.check(page, "possible-matches-ambiguous")
