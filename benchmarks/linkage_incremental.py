@@ -69,7 +69,11 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     today = dt.date.today()
-    people = list(Person.objects.filter(pk__in=incremental.known_people_queryset().values("pk")))
+    # adults only: the synthetic referral is an adult's, and a child's date of birth on an
+    # adult referral is refused (safeguarding)
+    adult = today - dt.timedelta(days=19 * 366)
+    people = [p for p in Person.objects.filter(pk__in=incremental.known_people_queryset().values("pk"))
+              if p.date_of_birth is None or p.date_of_birth < adult]
 
     def new_referral(variant_of: Person | None):
         data = _synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 30)))
