@@ -9,16 +9,16 @@ from django.db import connection, transaction
 from palermo.core.audit import audit_record, audit_seal, audit_verify
 from palermo.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite allows one writer at a time by design; this checks PostgreSQL (make test runs both)")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite allows one writer at a time by design; this checks PostgreSQL (make test runs both)",
+    ),
+]
 
 
 def test_two_open_transactions_both_record_events():
-    _needs_postgres()
     a_recorded, b_done = threading.Event(), threading.Event()
     errors = []
 
@@ -54,7 +54,6 @@ def test_two_open_transactions_both_record_events():
 
 
 def test_sealing_skips_uncommitted_events_and_picks_them_up_later():
-    _needs_postgres()
     audit_record(actor=None, action="test.before")
     opened, sealed = threading.Event(), threading.Event()
 

@@ -12,12 +12,16 @@ from palermo.nrm import services, workflow
 from palermo.nrm.models import Case, CaseTransition, Decision
 from palermo.nrm.schemas import DecisionIn
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks are a PostgreSQL matter; SQLite takes its single write lock at BEGIN IMMEDIATE",
+    ),
+]
 
 
 def test_simultaneous_decisions_on_one_case_record_exactly_one(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite takes its single write lock at BEGIN IMMEDIATE")
     case = world.case()
     start = threading.Barrier(2)
     results: list[str] = []
