@@ -164,10 +164,10 @@ def cluster_links(
                     da |= db
             seen[b] = None
         if assign_threshold is not None:
-            dateless = [seen[find(i)] is None for i in range(n_records)]
+            first_step = [find(i) for i in range(n_records)]
             for unit, target in assign_dateless(
-                root=[find(i) for i in range(n_records)],
-                dateless=dateless,
+                root=first_step,
+                dateless=[seen[r] is None for r in first_step],
                 links=links,
                 assign_threshold=assign_threshold,
                 years=years,

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from palermo.linkage.cleaning import fold
+from palermo.linkage.cleaning import fold, nationality_iso3, normalise_gender, parse_dob
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,6 @@ def oracle_ceiling(
     when the record is of a person seen nowhere else who shares that name. That is closer to
     what a linkage method could reach; the ceiling is the best of the other policies.
     """
-    from palermo.linkage.cleaning import nationality_iso3, normalise_gender, parse_dob
-
     records = list(records)
     n_records = Counter(str(r["person_id"]) for r in records)
     by_name: dict[tuple[str, str], list[str]] = {}
