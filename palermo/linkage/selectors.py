@@ -311,3 +311,11 @@ def pending_match_shares(candidates: Iterable[LinkCandidate]) -> dict[int, float
     (:func:`palermo.linkage.clustering.odds_shares`). A share under 0.5 means another match is
     about as likely: the page warns, the API returns it as ``likelihood_among_pending``."""
     return odds_shares({c.pk: c.match_probability for c in candidates if c.status == PENDING})
+
+
+def others_as_likely(shares: dict[int, float]) -> dict[int, int]:
+    """For each pending match (by id) whose share is under 0.5, how many other pending matches
+    there are: the number the page's warning gives. A single match is never flagged."""
+    if len(shares) < 2:
+        return {}
+    return {pk: len(shares) - 1 for pk, share in shares.items() if share < 0.5}

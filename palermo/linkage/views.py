@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 from palermo.linkage import services
 from palermo.linkage.models import CONFIRMED, PENDING, WITHDRAWN, reason_codes_for
-from palermo.linkage.selectors import cluster_page_for_user, pending_match_shares
+from palermo.linkage.selectors import cluster_page_for_user, others_as_likely, pending_match_shares
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
@@ -141,7 +141,7 @@ def case_candidates(request, case_id: int):
                 return redirect("linkage:case_candidates", case_id=case.pk)
         bound = (cand.pk, form)
     this = _person_view(case.referral.person, request.user) if case.referral.person_id else None
-    shares = pending_match_shares(candidates)
+    flagged = others_as_likely(pending_match_shares(candidates))
     rows = []
     for cand in candidates:
         other = cand.person_b if cand.person_a_id == case.referral.person_id else cand.person_a
@@ -154,7 +154,7 @@ def case_candidates(request, case_id: int):
         rows.append({"candidate": cand, "other": _person_view(other, request.user), "form": form,
                      "percent": round(100 * cand.match_probability),
                      # as likely to be one of the others: say so before anyone confirms it
-                     "others_as_likely": len(shares) - 1 if shares.get(cand.pk, 1.0) < 0.5 and len(shares) > 1 else 0})
+                     "others_as_likely": flagged.get(cand.pk, 0)})
     error_form = bound[1] if bound else None
     has_confirmed = this is not None and any(r["candidate"].status == CONFIRMED for r in rows)
     return render(request, "linkage/candidates.html", {
