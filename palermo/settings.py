@@ -51,7 +51,7 @@ if ENV == "test":
     ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "palermo.accounts.admin_config.PalermoAdminConfig",  # django.contrib.admin, signing in only via /sign-in/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "palermo.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -195,5 +197,10 @@ PALERMO_LINK_REVIEW_THRESHOLD = float(os.environ.get("PALERMO_LINK_REVIEW_THRESH
 # Password guessing: lock a username for a while after repeated failures.
 PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", "5"))
 PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))
+# Two-factor authentication (palermo/accounts/two_factor.py): wrong codes in a row before the
+# second factor locks until an administrator from another organisation resets it, and how long
+# a password stays good for the second step.
+PALERMO_OTP_MAX_FAILURES = int(os.environ.get("PALERMO_OTP_MAX_FAILURES", "10"))
+PALERMO_SIGNIN_PENDING_SECONDS = int(os.environ.get("PALERMO_SIGNIN_PENDING_SECONDS", "600"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")

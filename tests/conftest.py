@@ -15,6 +15,34 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """In tests, ``Client.force_login(user)`` means signed in completely, as after Palermo's
+    sign-in: for a user who needs a second factor, the session is also marked verified by their
+    authenticator app (enrolled for them if they have none). ``force_login`` is a test shortcut
+    past the password already; the real sign-in path, which requires the code, is tested in
+    tests/accounts. ``client.force_login_password_only(user)`` keeps Django's plain
+    ``force_login``: a session that never passed the second factor (the middleware ends it)."""
+    from django.test import Client
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from tests.factories import second_factor_ready
+
+        device = second_factor_ready(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", plain, raising=False)
+
+
 @pytest.fixture
 def world(db):
     """The demo organisations and one user per role (no cases)."""

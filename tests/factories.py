@@ -14,6 +14,41 @@ from palermo.nrm import services
 from palermo.nrm.schemas import DecisionIn, ReferralIn, ReviewIn
 
 
+def enrol_authenticator(user, secret: str | None = None):
+    """A confirmed authenticator app for ``user`` (as if they had set it up), or theirs if they
+    have one. Tests compute its codes with ``totp_code``."""
+    from palermo.accounts.models import TotpDevice
+    from palermo.accounts.two_factor import confirmed_device, new_secret
+
+    return confirmed_device(user) or TotpDevice.objects.create(
+        user=user, name="Test authenticator", key=secret or new_secret(), confirmed=True, confirmed_at=timezone.now())
+
+
+def second_factor_ready(user):
+    """For a user who must pass a second factor: their app (enrolled now if they have none);
+    None for a user who signs in with a password alone."""
+    from palermo.accounts.two_factor import two_factor_required
+
+    return enrol_authenticator(user) if two_factor_required(user) else None
+
+
+def totp_code(device) -> str:
+    """The code an authenticator app with ``device``'s secret shows, for the earliest time step
+    the device still accepts (a code is never accepted twice, so a second sign-in within the same
+    30 seconds uses the next step's code, which the server accepts one step early)."""
+    import time
+
+    from django_otp.oath import hotp
+
+    device.refresh_from_db()
+    while True:
+        now_t = int(time.time()) // device.STEP
+        t = max(now_t, device.last_t + 1)
+        if t <= now_t + device.TOLERANCE:
+            return f"{hotp(device.totp().key, t, digits=device.DIGITS):06d}"
+        time.sleep(1)
+
+
 def make_user(username: str, role: str, org: Organisation) -> User:
     user = User.objects.create_user(username=username, password="test-password-123")
     Membership.objects.create(user=user, organisation=org, role=role)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, _user_has_perm
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.oath import TOTP
 from simple_history.models import HistoricalRecords
 
 from palermo.accounts.roles import ROLE_CHOICES, ROLE_ORG_KINDS
+from palermo.core.fields import EncryptedTextField
 
 ORG_KIND_CHOICES = [
     ("police_force", "Police force"),
@@ -57,6 +64,19 @@ ADMIN_APPS = {"accounts", "auth", "core"}
 CONTENT_APPS = {"nrm", "people", "support", "children", "intelligence", "justice", "linkage"}
 
 
+class UserManager(DjangoUserManager):
+    """Django's user manager, except that a password is checked against the password rules
+    (``AUTH_PASSWORD_VALIDATORS``: length, common passwords, …) wherever a user is created with
+    one — ``createsuperuser --noinput`` and its "bypass validation? y" answer included, which
+    Django itself lets through."""
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        if password is not None:
+            validate_password(password, user)
+        return user
+
+
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships.
 
@@ -64,6 +84,8 @@ class User(AbstractUser):
     does not: administrators manage users and organisations and see no case content unless a
     membership gives it (design.md, least privilege).
     """
+
+    objects = UserManager()
 
     def has_perm(self, perm, obj=None):
         app = perm.split(".", 1)[0]
@@ -164,6 +186,13 @@ class ApiToken(models.Model):
             .first()
         )
 
+    def save(self, *args, **kwargs):
+        """Revocation is one-way: a revoked token can never be made valid again (issue a new one)."""
+        if self.pk and self.revoked_at is None:
+            if ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=False).exists():
+                raise ValidationError("A revoked token cannot be restored. Issue a new token.")
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
@@ -177,3 +206,82 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(Device):
+    """An authenticator app (RFC 6238 time-based codes: 6 digits, a new one every 30 seconds).
+
+    The shared secret is encrypted at rest like every identifier (a database copy alone gives no
+    codes). A code is accepted one step either side of now (clock drift) and never twice: a step
+    at or before ``last_t`` is refused, so a code seen over someone's shoulder cannot be replayed.
+    ``failure_count`` counts wrong codes since the last right one; at the limit the second factor
+    is locked until an administrator resets it (``palermo.accounts.two_factor``).
+    """
+
+    STEP, DIGITS, TOLERANCE = 30, 6, 1
+
+    key = EncryptedTextField(help_text="The shared secret, base32 (encrypted at rest)")
+    last_t = models.BigIntegerField(default=-1, help_text="Time step of the last code accepted (no replay)")
+    failure_count = models.PositiveIntegerField(default=0, help_text="Wrong codes since the last right one")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "authenticator app"
+
+    def totp(self) -> TOTP:
+        return TOTP(base64.b32decode(self.key), step=self.STEP, digits=self.DIGITS)
+
+    def verify_token(self, token) -> bool:
+        """True if ``token`` is the code for now (± one step) and newer than the last one
+        accepted; remembers its step. The caller saves the device, inside its transaction."""
+        token = str(token).strip()
+        if len(token) != self.DIGITS or not token.isdigit():
+            return False
+        totp = self.totp()
+        if totp.verify(int(token), tolerance=self.TOLERANCE, min_t=self.last_t + 1):
+            self.last_t = totp.t()
+            return True
+        return False
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the app (a lost phone). Only a SHA-256 of the
+    code is stored: the codes are random (60 bits), so a hash without a salt is enough."""
+
+    device = models.ForeignKey(TotpDevice, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "recovery code (used)" if self.used_at else "recovery code"
+
+
+class RoleGrantRequest(models.Model):
+    """A request by one administrator to give a user a role that needs a second administrator
+    (``roles.ROLES_NEEDING_SECOND_ADMINISTRATOR``). A different administrator approves it (the
+    membership is then created) or refuses it; nobody requests or approves a role for
+    themselves. Both steps are audit events (``palermo.accounts.grants``)."""
+
+    PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+    STATE_CHOICES = [(PENDING, "Waiting for a second administrator"), (APPROVED, "Approved"), (REFUSED, "Refused")]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grant_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    state = models.CharField(max_length=12, choices=STATE_CHOICES, default=PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "role request"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], condition=models.Q(state="pending"),
+                                    name="role_grant_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation} for {self.user} ({self.get_state_display()})"

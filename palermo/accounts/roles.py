@@ -49,3 +49,19 @@ ROLE_ORG_KINDS = {
 
 # Roles that see a person's identity on the cases in their scope; the rest see a pseudonym.
 IDENTITY_ROLES = {FIRST_RESPONDER, DECISION_MAKER, REVIEWER, CHILDRENS_SERVICES, SUPPORT_WORKER}
+
+# Roles that open case content (a person's case, referral, support or intelligence records).
+# Granting one needs a second administrator (four eyes); analysts, monitors and administrators
+# see aggregates, the audit log or accounts, never case records.
+CASE_CONTENT_ROLES = frozenset(
+    {FIRST_RESPONDER, DECISION_MAKER, REVIEWER, CHILDRENS_SERVICES, SUPPORT_WORKER, INTELLIGENCE_OFFICER}
+)
+
+# Roles granted only when a second administrator approves: the case-content roles, and the
+# administrator role itself, because an administrator approves grants (one administrator who
+# could make a second administrator account alone could approve their own requests).
+ROLES_NEEDING_SECOND_ADMINISTRATOR = CASE_CONTENT_ROLES | {ADMINISTRATOR}
+
+# Roles whose holders must pass a second factor (a TOTP code) at every sign-in: they decide on
+# people, see intelligence, or manage who may see what. Others may turn it on for themselves.
+TWO_FACTOR_ROLES = frozenset({DECISION_MAKER, REVIEWER, INTELLIGENCE_OFFICER, ADMINISTRATOR})

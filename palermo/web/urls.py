@@ -2,13 +2,17 @@
 
 from django.urls import path
 
-from palermo.web.views import auth, cases, dashboard, dtn, referral, reviews
+from palermo.web.views import auth, cases, dashboard, dtn, referral, reviews, two_factor
 
 app_name = "web"
 
 urlpatterns = [
     path("", auth.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="sign_in"),
+    path("sign-in/code/", two_factor.sign_in_code, name="sign_in_code"),
+    path("sign-in/recovery-code/", two_factor.sign_in_recovery, name="sign_in_recovery"),
+    path("two-factor/", two_factor.two_factor_page, name="two_factor"),
+    path("two-factor/set-up/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("sign-out/", auth.sign_out, name="sign_out"),
     path("accessibility/", auth.accessibility, name="accessibility"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -73,7 +73,22 @@ def test_an_administrator_cannot_give_themselves_a_role(world):
     assert not Membership.objects.filter(user=world.admin, role="decision_maker").exists()
 
 
-def test_an_administrator_can_give_someone_else_a_role_and_it_is_audited(world):
+def test_an_administrator_can_give_someone_else_a_role_without_case_content_and_it_is_audited(world):
+    c = _admin_client(world)
+    m = Membership.objects.get(user=world.analyst)
+    data = _user_form(world.analyst, [
+        {"id": str(m.pk), "organisation": str(m.organisation_id), "role": m.role},
+        {"organisation": str(world.orgs["RAPPORTEUR"].pk), "role": "monitor"},
+    ])
+    r = c.post(f"/admin/accounts/user/{world.analyst.pk}/change/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    added = Membership.objects.get(user=world.analyst, role="monitor")
+    event = AuditEvent.objects.get(action="membership.create", object_id=str(added.pk))
+    assert event.detail == {"user_id": world.analyst.pk, "organisation_id": world.orgs["RAPPORTEUR"].pk, "role": "monitor"}
+
+
+def test_a_role_that_opens_case_content_cannot_be_given_by_one_administrator(world):
+    """It needs a role request and a second administrator (tests/accounts/test_role_grants.py)."""
     c = _admin_client(world)
     m = Membership.objects.get(user=world.analyst)
     data = _user_form(world.analyst, [
@@ -81,6 +96,6 @@ def test_an_administrator_can_give_someone_else_a_role_and_it_is_audited(world):
         {"organisation": str(world.orgs["SCA"].pk), "role": "reviewer"},
     ])
     r = c.post(f"/admin/accounts/user/{world.analyst.pk}/change/", data)
-    assert r.status_code == 302, r.content.decode()[:3000]
-    assert Membership.objects.filter(user=world.analyst, role="reviewer").exists()
-    assert AuditEvent.objects.filter(action="membership.change", object_id=str(world.analyst.pk)).exists()
+    assert r.status_code == 200 and "Reviewer needs a second administrator" in r.content.decode()
+    assert not Membership.objects.filter(user=world.analyst, role="reviewer").exists()
+    assert not AuditEvent.objects.filter(action="membership.create").exists()

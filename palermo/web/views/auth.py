@@ -9,15 +9,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from palermo.accounts.signin import sign_in_succeeded
+from palermo.accounts.two_factor import confirmed_device, two_factor_required
 from palermo.web.forms.auth import SignInForm
+from palermo.web.pending import pending_start
 
 
 class SignInView(LoginView):
-    """Django's login view (session rotation, safe ``next`` redirects) with a GOV.UK form."""
+    """Django's login view (session rotation, safe ``next`` redirects) with a GOV.UK form.
+
+    A user who needs a second factor is not signed in here: the session remembers that the
+    password was right and the next page asks for a code (or, with no authenticator app set up
+    yet, sets one up)."""
 
     template_name = "web/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor_required(user):
+            pending_start(self.request, user, backend=user.backend, next_url=self.get_redirect_url())
+            return redirect("web:sign_in_code" if confirmed_device(user) else "web:two_factor_setup")
+        sign_in_succeeded(user)
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
