@@ -14,12 +14,17 @@ from django.utils import timezone
 
 from palermo.accounts import roles as R
 from palermo.accounts.models import Membership, Organisation, User
+from palermo.accounts.two_factor import demo_enrol
 from palermo.core.exceptions import PalermoError
 from palermo.nrm import services, workflow
 from palermo.nrm.models import Case
 from palermo.nrm.schemas import DecisionIn, PersonIn, ReferralIn, ReviewIn, WithdrawIn
 
 DEMO_PASSWORD = "palermo-demo-2026"
+# One published authenticator secret for every demo user whose role needs two-factor
+# authentication (base32, 160 bits). `palermo demo code` prints its current code; both are
+# refused with PALERMO_ENV=production, where a published secret would be no second factor.
+DEMO_TOTP_SECRET = "PALERMODEMQ2FACTQRSECRETZZ234567"
 
 ORGANISATIONS = [
     # code, name, kind, nation, designated first responder, source
@@ -119,8 +124,32 @@ def users_load(orgs: dict[str, Organisation]) -> dict[str, User]:
             user.is_staff = user.is_superuser = True
         user.save()
         Membership.objects.get_or_create(user=user, organisation=orgs[org_code], role=role)
+        if role in R.TWO_FACTOR_ROLES:
+            demo_enrol(user=user, secret=DEMO_TOTP_SECRET)
         out[username] = user
     return out
+
+
+def demo_two_factor_usernames() -> list[str]:
+    return [username for username, role, *_ in USERS if role in R.TWO_FACTOR_ROLES]
+
+
+def demo_code(username: str | None = None) -> tuple[str, int]:
+    """The code a demo user's authenticator app would show now, and the seconds it has left.
+    Refused in production, and for anyone who is not a demo user with the demo secret."""
+    from django.conf import settings
+
+    from palermo.accounts.models import TotpDevice
+
+    if settings.PRODUCTION:
+        raise PalermoError("Demo codes are never given with PALERMO_ENV=production.")
+    if username is not None:
+        device = TotpDevice.objects.filter(user__username=username, confirmed=True).first()
+        if username not in demo_two_factor_usernames() or device is None or device.key != DEMO_TOTP_SECRET:
+            raise PalermoError(f"{username!r} is not a demo user with the demo authenticator secret.")
+    device = TotpDevice(key=DEMO_TOTP_SECRET)
+    totp = device.totp()
+    return f"{totp.token():06d}", device.STEP - int(totp.time) % device.STEP
 
 
 def _deciders_for(case: Case, users) -> tuple[User, User]:
