@@ -32,7 +32,7 @@ chromium:
 
 run: install assets
 	$(BIN)/palermo demo
-	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above."
+	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above (users marked * also enter the code that '$(BIN)/palermo demo code' prints)."
 	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo runserver $(HOST)
 
 demo: install

@@ -12,6 +12,7 @@ changed fields, never their values.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,11 @@ class MembershipInline(admin.TabularInline):
         return SeparationOfDuties
 
 
+# What a user may do comes from their roles (memberships), never from Django's groups or
+# permissions: those are not offered, so nothing can be granted past the four-eyes rule.
+admin.site.unregister(Group)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "code", "kind", "nation", "is_designated_first_responder", "disabled_on")
@@ -140,7 +146,16 @@ class OrganisationAdmin(AuditedAdmin, SimpleHistoryAdmin):
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "two_factor")
+    list_filter = ("is_staff", "is_superuser", "is_active")
     actions = ["reset_two_factor"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser"),
+                    "description": "Roles below decide what the user may do; staff status and the "
+                                   "administrator role together open this admin area."}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
 
     @admin.display(boolean=True, description="Two-factor authentication")
     def two_factor(self, obj):
@@ -153,9 +168,11 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             try:
                 two_factor_reset(actor=request.user, user=user)
             except PalermoError as exc:
-                self.message_user(request, f"{user.username}: not reset. {exc.message}", messages.ERROR)
+                self.message_user(request, f"Two-factor authentication not reset for {user.username}. {exc.message}",
+                                  messages.ERROR)
             else:
-                self.message_user(request, f"{user.username}: two-factor authentication reset.", messages.SUCCESS)
+                self.message_user(request, f"Two-factor authentication reset for {user.username}: they set it up "
+                                  "again at their next sign-in.", messages.SUCCESS)
 
     @transaction.atomic
     def user_change_password(self, request, id, form_url=""):
