@@ -33,3 +33,47 @@ def test_the_right_password_at_the_admin_sign_in_gives_no_admin_session_without_
     r = c.get("/admin/")
     assert r.status_code == 302
     assert "_auth_user_id" not in c.session
+
+
+def test_a_get_of_the_admin_sign_in_goes_to_palermos_sign_in(world):
+    r = Client().get("/admin/login/?next=/admin/accounts/user/")
+    assert r.status_code == 302 and r["Location"] == "/sign-in/?next=/admin/accounts/user/"
+
+
+def test_the_admin_sign_in_leads_to_the_code_step_and_then_the_admin(world):
+    from tests.factories import enrol_authenticator, totp_code
+
+    admin = _admin(world)
+    device = enrol_authenticator(admin)
+    c = Client()
+    r = c.post("/admin/login/", {"username": admin.username, "password": "test-password-123", "next": "/admin/"})
+    assert r["Location"] == "/sign-in/code/"
+    assert c.post("/sign-in/code/", {"code": totp_code(device)})["Location"] == "/admin/"
+    assert c.get("/admin/").status_code == 200
+
+
+def test_someone_signed_in_without_the_administrator_role_is_refused_not_looped(world, client):
+    client.force_login(world.decider)
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_the_admin_itself_refuses_a_session_without_the_second_factor(world, settings):
+    """Defence in depth: even without the middleware that ends such sessions, the admin site
+    opens only to a session verified by the second factor."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("SecondFactorMiddleware")]
+    admin = _admin(world)
+    c = Client()
+    c.force_login_password_only(admin)
+    assert c.get("/admin/").status_code == 302
+    c.force_login(admin)
+    assert c.get("/admin/").status_code == 200
+
+
+def test_next_never_leads_off_site_after_the_code(world):
+    from tests.factories import enrol_authenticator, totp_code
+
+    device = enrol_authenticator(world.decider)
+    c = Client()
+    c.post("/sign-in/", {"username": world.decider.username, "password": "test-password-123",
+                         "next": "https://attacker.example/"})
+    assert c.post("/sign-in/code/", {"code": totp_code(device)})["Location"] == "/"

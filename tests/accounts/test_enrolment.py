@@ -98,6 +98,7 @@ def test_an_app_cannot_be_replaced_without_a_reset(world):
 def test_other_roles_may_turn_two_factor_on(world):
     c = Client()
     c.post("/sign-in/", {"username": world.responder.username, "password": "test-password-123"})
+    assert 'href="/two-factor/"' in c.get("/dashboard/").content.decode()
     page = c.get("/two-factor/").content.decode()
     assert "Two-factor authentication is off" in page and 'href="/two-factor/set-up/"' in page
     c.get("/two-factor/set-up/")

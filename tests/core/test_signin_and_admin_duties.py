@@ -23,6 +23,7 @@ def test_repeated_failures_lock_the_username_then_success_is_refused(world):
     assert "tried to sign in too many times" in r.content.decode()
     assert "_auth_user_id" not in c.session
     assert AuditEvent.objects.filter(action="auth.sign_in_failed").count() == 3
+    assert AuditEvent.objects.filter(action="auth.sign_in_locked").count() == 1  # the refused attempt too
     assert world.responder.username not in str(list(AuditEvent.objects.values_list("detail", flat=True)))
     # another user is not affected
     r = _try(Client(), world.decider.username, "test-password-123")
