@@ -77,3 +77,17 @@ def test_next_never_leads_off_site_after_the_code(world):
     c.post("/sign-in/", {"username": world.decider.username, "password": "test-password-123",
                          "next": "https://attacker.example/"})
     assert c.post("/sign-in/code/", {"code": totp_code(device)})["Location"] == "/"
+
+
+def test_the_remembered_next_is_checked_again_when_it_is_used(rf):
+    """The sign-in page only remembers a safe ``next``; the code step checks it again anyway."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from palermo.web.pending import KEY, pending_next
+
+    request = rf.get("/sign-in/code/")
+    request.session = SessionStore()
+    request.session[KEY] = {"next": "https://attacker.example/"}
+    assert pending_next(request) == "/"
+    request.session[KEY] = {"next": "/cases/"}
+    assert pending_next(request) == "/cases/"

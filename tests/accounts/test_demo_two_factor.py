@@ -8,8 +8,8 @@ from django.test import Client, override_settings
 
 from palermo.accounts.models import TotpDevice, User
 from palermo.accounts.two_factor import demo_enrol
-from palermo.core.exceptions import NotAllowed
-from palermo.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, organisations_load, users_load
+from palermo.core.exceptions import NotAllowed, PalermoError
+from palermo.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_code, organisations_load, users_load
 from tests.factories import enrol_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,8 @@ def test_the_demo_and_its_codes_are_refused_in_production():
     with pytest.raises(CommandError, match="PALERMO_ENV=production"):
         call_command("demo", "--cases", "1", "--no-migrate")
     assert not User.objects.exists()
+    with pytest.raises(PalermoError, match="production"):
+        demo_code()  # the function refuses too, not only the command
     user = User.objects.create_user("t.someone", password="Brindle-quartz-lantern-88")
     with pytest.raises(NotAllowed):
         demo_enrol(user=user, secret=DEMO_TOTP_SECRET)
