@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from palermo.accounts.signin import sign_in_succeeded
 from palermo.accounts.two_factor import confirmed_device, two_factor_required
 from palermo.web.forms.auth import SignInForm
+from palermo.web.pending import KEY as PENDING_KEY
 from palermo.web.pending import pending_start
 
 
@@ -31,6 +32,7 @@ class SignInView(LoginView):
         if two_factor_required(user):
             pending_start(self.request, user, backend=user.backend, next_url=self.get_redirect_url())
             return redirect("web:sign_in_code" if confirmed_device(user) else "web:two_factor_setup")
+        self.request.session.pop(PENDING_KEY, None)  # someone else's half-finished sign-in in this browser
         sign_in_succeeded(user)
         return super().form_valid(form)
 
