@@ -59,7 +59,7 @@ def test_the_admin_works_under_the_policy(page, people, path):
     _signed_in_admin(page, people)
     url = path.format(org=people.orgs["SCA"].pk, user=people.responder.pk)
     response = page.goto(page.base + url)
-    assert response.status == 200, url
+    assert response.status == 200 and page.url == page.base + url, (url, page.url)  # not the admin's sign-in
     assert page.locator("#site-name").inner_text() == "Palermo administration"
     # The admin's own stylesheet and scripts (its light/dark theme switch, the sidebar) ran.
     assert page.evaluate("getComputedStyle(document.querySelector('#header')).display") == "flex"
