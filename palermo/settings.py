@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "palermo.people",
     "palermo.nrm",
     "palermo.linkage",
+    "palermo.retention",
     "palermo.web",
     "palermo.api",
 ]
