@@ -1,8 +1,8 @@
 """Validate every law data file: what CI and ``palermo law check`` run.
 
-Refuses a value without a citation, dates out of order, a retention rule that breaks its schema
-or a record kind without a retention rule (:mod:`palermo.law.retention`), an unknown id in a cross-reference
-(``replaced_by``, ``see_also``, a test case's expectations), and a YAML test case the engine fails.
+Refuses a value without a citation, dates out of order, an unknown id in a cross-reference
+(``replaced_by``, ``see_also``, a test case's expectations), a YAML test case the engine fails, and
+a retention rule that breaks its schema or a record kind without one (:mod:`palermo.law.retention`).
 Each problem names the file and the field.
 """
 

@@ -43,6 +43,12 @@ from palermo.retention import dates
 
 REFERRAL_KINDS = ("nrm_case_adult", "nrm_case_child", "duty_to_notify", "referral_without_case")
 STAMPED_KINDS = ("session", "sign_in_failure", "api_token")
+CHUNK = 2000  # ids per IN (...) list: a whole database's ids would pass SQLite's variable limit
+
+
+def _chunks(ids) -> list[list]:
+    ids = list(ids)
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
 @dataclass
@@ -156,10 +162,12 @@ def _records(qs, root: Path) -> list[RecordDue]:
         or (r["case__status"] == workflow.WITHDRAWN and r["case__withdrawn_on"] is None)
         or (r["case__status"] in {workflow.RG_NEGATIVE, workflow.NOT_IDENTIFIED} and r["case__reconsideration_deadline"] is None))]
     last_step: dict[int, dt.date] = {}
-    for case_id, on in CaseTransition.objects.filter(case_id__in=needs_step).values_list("case_id", "on").order_by("on"):
-        last_step[case_id] = on
+    for chunk in _chunks(needs_step):
+        for case_id, on in CaseTransition.objects.filter(case_id__in=chunk).values_list("case_id", "on").order_by("on"):
+            last_step[case_id] = on
     children = {r["person_id"] for r in rows if kinds[r["pk"]] == "nrm_case_child" and r["person_id"]}
-    ages = {p.pk: p for p in Person.objects.filter(pk__in=children).only("pk", "date_of_birth", "assessed_age", "claimed_age")}
+    ages = {p.pk: p for chunk in _chunks(children)
+            for p in Person.objects.filter(pk__in=chunk).only("pk", "date_of_birth", "assessed_age", "claimed_age")}
     out = []
     for r in rows:
         kind = kinds[r["pk"]]
@@ -244,8 +252,9 @@ def link_candidates_due(*, as_of: dt.date, root: Path = RETENTION_DIR) -> list[t
           .values_list("pk", "status", "reason_length", "person_a__anonymised_on", "person_b__anonymised_on"))
     rows = list(qs)
     history = LinkCandidate.history.model
-    with_old_text = set(history.objects.filter(id__in=[r[0] for r in rows]).annotate(n=Length("reason_text"))
-                        .filter(n__gt=0).values_list("id", flat=True))
+    with_old_text = {pk for chunk in _chunks(r[0] for r in rows)
+                     for pk in history.objects.filter(id__in=chunk).annotate(n=Length("reason_text"))
+                     .filter(n__gt=0).values_list("id", flat=True)}
     out = []
     for pk, status, length, a_on, b_on in rows:
         if not (status == PENDING or length or pk in with_old_text):
@@ -303,7 +312,8 @@ def retention_plan(*, as_of: dt.date, root: Path = RETENTION_DIR) -> Plan:
     due = due_units(units, as_of)
     kinds = {k: KindPlan(k, retention_rule_at(k, as_of, root=root)) for k in KINDS}
     due_ids = {id(u) for u in due}
-    pseudonyms = dict(Person.objects.filter(pk__in=[p for u in due for p in u.person_ids]).values_list("pk", "pseudonym"))
+    pseudonyms = {pk: ps for chunk in _chunks(p for u in due for p in u.person_ids)
+                  for pk, ps in Person.objects.filter(pk__in=chunk).values_list("pk", "pseudonym")}
     for u in units:
         for rec in u.records:
             kp = kinds[rec.kind]

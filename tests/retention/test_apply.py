@@ -239,6 +239,9 @@ def test_people_joined_by_a_confirmed_link_are_held_together_but_a_rejected_link
     rejected_new = world.case(person=marked_person("Rejectnew"))
     _pair(world, confirmed_old, confirmed_new, CONFIRMED, reason="Same documents")
     _pair(world, rejected_old, rejected_new, REJECTED, reason="Different people")
+    plan = retention_plan(as_of=_today())
+    assert plan.kinds["nrm_case_adult"].due == [rejected_old.referral.reference]
+    assert plan.kinds["nrm_case_adult"].held == 1
     services.retention_apply(actor=None)
     assert Person.objects.get(pk=confirmed_old.referral.person_id).anonymised_on is None
     assert Person.objects.get(pk=rejected_old.referral.person_id).anonymised_on == _today()
@@ -336,3 +339,22 @@ def test_a_date_after_today_is_refused_for_apply_but_can_be_planned(world):
     out = io.StringIO()
     call_command("retention", "apply", "--dry-run", stdout=out)
     assert soon.referral.reference not in out.getvalue()
+
+
+def test_a_link_confirmed_after_the_plan_is_respected_by_the_batch(world, monkeypatch):
+    """Each batch re-reads its people inside its transaction: a caseworker who confirms a link to
+    an open case between the plan and the batch keeps the person's identity."""
+    old_case = withdrawn_case(world, "Raceold", withdrawn_on=_closed_long_ago())
+    open_case = world.case(person=marked_person("Racenew"))
+    real = services.units_for
+
+    def plan_then_confirm(**kwargs):
+        units = real(**kwargs)
+        if kwargs.get("person_ids") is None:  # the plan: now someone confirms the link
+            _pair(world, old_case, open_case, CONFIRMED, reason="Same documents")
+        return units
+
+    monkeypatch.setattr(services, "units_for", plan_then_confirm)
+    services.retention_apply(actor=None)
+    assert Person.objects.get(pk=old_case.referral.person_id).anonymised_on is None
+    assert not AuditEvent.objects.filter(action="retention.apply", detail__kind="nrm_case_adult").exists()
