@@ -42,7 +42,6 @@ from palermo.people.models import Person
 from palermo.retention import dates
 
 REFERRAL_KINDS = ("nrm_case_adult", "nrm_case_child", "duty_to_notify", "referral_without_case")
-STAMPED_KINDS = ("session", "sign_in_failure", "api_token")
 CHUNK = 2000  # ids per IN (...) list: a whole database's ids would pass SQLite's variable limit
 
 
@@ -106,10 +105,6 @@ class Plan:
     link_candidates: list[tuple[int, RetentionRule]]
     stamped: dict[str, tuple[RetentionRule | None, int]]
     kinds: dict[str, KindPlan]
-
-    @property
-    def nothing_to_do(self) -> bool:
-        return not self.units and not self.link_candidates and not any(n for _, n in self.stamped.values())
 
 
 # --- when a record closed and is due ---------------------------------------------------------

@@ -80,7 +80,7 @@ def rg_negative_case(world, tag: str, received_on: dt.date, **overrides):
 
 
 def every_cell() -> list[tuple[str, str, object]]:
-    """(table, column, value) for every cell of every table."""
+    """(table, column, value) for every cell of every table, in a stable order."""
     out = []
     with connection.cursor() as cur:
         for table in connection.introspection.table_names():
@@ -88,7 +88,7 @@ def every_cell() -> list[tuple[str, str, object]]:
             cols = [c[0] for c in cur.description]
             for row in cur.fetchall():
                 out.extend((table, col, cell) for col, cell in zip(cols, row, strict=True))
-    return out
+    return sorted(out, key=repr)
 
 
 def decrypted_text() -> list[tuple[str, str, str, bool]]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from palermo.core.exceptions import ValidationFailed
 from palermo.law.retention import KINDS, retention_rules_in_force
-from palermo.retention.plan import retention_plan
+from palermo.retention.plan import REFERRAL_KINDS, retention_plan
 from palermo.retention.services import DEFAULT_BATCH, retention_apply
 
 
@@ -111,6 +111,6 @@ class Command(BaseCommand):
             if kp.people:
                 more = f" and {len(kp.people) - limit} more" if len(kp.people) > limit else ""
                 self.stdout.write("  people: " + ", ".join(kp.people[:limit]) + more)
-            if kind in {"nrm_case_adult", "nrm_case_child", "duty_to_notify", "referral_without_case"}:
+            if kind in REFERRAL_KINDS:
                 self.stdout.write(f"  not yet due: {kp.not_yet_due}; open: {kp.open}; held (another record of the "
                                   f"same person is still kept): {kp.held}; no rule: {kp.no_rule}")
