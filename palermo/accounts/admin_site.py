@@ -14,6 +14,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from palermo.accounts.roles import ADMINISTRATOR
@@ -33,6 +34,8 @@ class PalermoAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
             raise PermissionDenied("Your role does not include the admin area.")
         if request.method == "POST":
             from palermo.web.views.auth import SignInView
