@@ -53,8 +53,12 @@ ERASE: dict[str, dict[str, object]] = {
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,
-#: or another rule covers it). Empty today; a field goes here only with its reason.
-NOT_VICTIM_DATA: dict[str, str] = {}
+#: or another rule covers it). A field goes here only with its reason.
+NOT_VICTIM_DATA: dict[str, str] = {
+    "accounts.totpdevice.key": "a staff member's authenticator secret, not about a victim; it lives as long "
+                               "as the app is set up and goes when an administrator resets two-factor "
+                               "authentication or the user is deleted",
+}
 
 
 def tracked_label(model: type[Model]) -> str:
