@@ -97,6 +97,17 @@ def event_digest(event: AuditEvent, prev_hash: str, seq: int, *, scheme: str = S
     return _digest(_payload(row, prev_hash, seq), scheme, key or audit_key())
 
 
+def _seals_write(events: list[AuditEvent]) -> None:
+    """Store the seal of each event: one UPDATE by primary key per event, sent as one batch.
+    ``bulk_update`` builds a CASE over the whole batch for every row; on SQLite it measured about
+    200 times slower (seconds for 5,000 events), all of it while the chain-head lock is held."""
+    qn = connection.ops.quote_name
+    columns = [qn(AuditEvent._meta.get_field(f).column) for f in ("seq", "prev_hash", "hash", "scheme")]
+    sql = f"UPDATE {qn(AuditEvent._meta.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {qn('id')} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(e.seq, e.prev_hash, e.hash, e.scheme, e.pk) for e in events])
+
+
 def audit_seal(*, batch: int = 5000) -> int:
     """Seal every unsealed event into the chain, oldest id first. Returns how many were sealed.
 
@@ -120,7 +131,7 @@ def audit_seal(*, batch: int = 5000) -> int:
                 ev.seq, ev.prev_hash, ev.scheme = seq, prev, Scheme.HMAC
                 ev.hash = event_digest(ev, prev, seq, key=key)
                 prev = ev.hash
-            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash", "scheme"])
+            _seals_write(pending)
             head.last_seq, head.last_hash = seq, prev
             head.save(update_fields=["last_seq", "last_hash"])
             sealed += len(pending)
