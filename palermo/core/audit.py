@@ -210,34 +210,34 @@ def _anchors_load(files: list[str], key: bytes, explicit: bool) -> tuple[list[An
 
 
 def _chain_walk(key: bytes, anchors: list[Anchor]) -> tuple[int, str, int, int | None, str]:
-    """Recompute the chain in order. Returns (events checked, last hash, legacy events, first
-    bad event id, problem)."""
+    """Recompute the chain in order, stopping at the first bad event. Returns (events checked,
+    last hash, events sealed with plain SHA-256, first bad event id, problem)."""
     anchored: dict[int, list[Anchor]] = defaultdict(list)
     for a in anchors:
         anchored[a.seq].append(a)
     legacy_until = max((a.seq for a in anchors if a.kind == LEGACY), default=0)
     prev, expected, legacy = GENESIS, 1, 0
     rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
-    for *content, seq, prev_hash, hash_, scheme in rows.values_list(*_FIELDS, "seq", "prev_hash", "hash", "scheme").iterator(chunk_size=2000):
-        name, checked = f"event {content[0]} (number {seq} in the chain)", expected - 1
+    for row in rows.values_list(*_FIELDS, "seq", "prev_hash", "hash", "scheme").iterator(chunk_size=2000):
+        *content, seq, prev_hash, hash_, scheme = row
+        problem = ""
         if seq != expected:
-            return checked, prev, legacy, content[0], f"{name}: sequence gap, number {expected} expected: events deleted or inserted"
-        if prev_hash != prev:
-            return checked, prev, legacy, content[0], f"{name}: link to the previous event does not match"
-        if scheme == Scheme.SHA256 and seq > legacy_until:
-            return checked, prev, legacy, content[0], (
-                f"{name}: sealed with plain SHA-256, but no signed legacy anchor covers it: rehashed without the "
-                "audit key? (or the anchor file written at the upgrade is missing: pass it with --anchor)")
-        digest = _digest(_payload(content, prev, seq), scheme, key)
-        if digest is None:
-            return checked, prev, legacy, content[0], f"{name}: sealed with an unknown scheme {scheme!r}"
-        if digest != hash_:
-            return checked, prev, legacy, content[0], (
-                f"{name}: content does not match its hash (edited, or rehashed without the audit key)")
-        for a in anchored.get(seq, ()):
-            if a.hash != hash_:
-                return checked, prev, legacy, content[0], (
-                    f"{name}: hash differs from the one anchored in {a.where} (sealed at {a.sealed_at}): rewritten")
+            problem = f"sequence gap, number {expected} expected: events deleted or inserted"
+        elif prev_hash != prev:
+            problem = "link to the previous event does not match"
+        elif scheme == Scheme.SHA256 and seq > legacy_until:
+            problem = ("sealed with plain SHA-256, but no signed legacy anchor covers it: rehashed without the audit "
+                       "key? (or the anchor file written at the upgrade is missing: pass it with --anchor)")
+        elif (digest := _digest(_payload(content, prev, seq), scheme, key)) is None:
+            problem = f"sealed with an unknown scheme {scheme!r}"
+        elif digest != hash_:
+            problem = "content does not match its hash (edited, or rehashed without the audit key)"
+        else:
+            differs = [a for a in anchored.get(seq, ()) if a.hash != hash_]
+            if differs:
+                problem = f"hash differs from the one anchored in {differs[0].where} (sealed at {differs[0].sealed_at}): rewritten"
+        if problem:
+            return expected - 1, prev, legacy, content[0], f"event {content[0]} (number {seq} in the chain): {problem}"
         prev, expected, legacy = hash_, expected + 1, legacy + (scheme == Scheme.SHA256)
     return expected - 1, prev, legacy, None, ""
 
