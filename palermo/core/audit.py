@@ -264,8 +264,9 @@ def audit_verify(*, anchor_files: Sequence[str | Path] | None = None) -> VerifyR
         beyond = [a for a in anchors if a.seq > checked]
         if beyond:
             last = max(beyond, key=lambda a: a.seq)
+            lost = f"event {last.seq} was" if last.seq == checked + 1 else f"events {checked + 1} to {last.seq} were"
             problems.append(f"the chain ends at number {checked}, but {last.where} (sealed at {last.sealed_at}) records "
-                            f"number {last.seq}: events {checked + 1} to {last.seq} were removed from the end")
+                            f"number {last.seq}: {lost} removed from the end")
     problems += anchor_problems
     unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
     return VerifyResult(

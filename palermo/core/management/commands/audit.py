@@ -53,6 +53,6 @@ class Command(BaseCommand):
             self.stderr.write(f"Warning: {result.note}")
         if not result.ok:
             listed = "\n".join(f"  - {p}" for p in result.problems)
-            raise CommandError(f"Audit chain BROKEN ({result.checked} events verified before the first problem):\n{listed}")
+            raise CommandError(f"Audit chain BROKEN ({result.checked} events verified):\n{listed}")
         legacy = f" ({result.legacy} sealed with plain SHA-256 before the keyed chain)" if result.legacy else ""
         self.stdout.write(f"Audit chain OK: {result.checked} events verified{legacy}, {result.unsealed} pending sealing.")
