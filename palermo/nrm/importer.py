@@ -9,6 +9,7 @@ ones go to a rejects file with their reasons. See docs/import.md for the columns
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +95,9 @@ def import_referrals(
     if not actor.has_perm("nrm.create_referral"):
         raise NotAllowed("Only first responders can import referrals")
     result = ImportResult()
+    raw_bytes = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         result.errors.append(RowError(0, "(file)", f"The file is not UTF-8 text: {exc}"))
         return result
@@ -143,9 +145,11 @@ def import_referrals(
             result.written += 1
             if progress:
                 progress(result.rows + n, result.rows * 2)
+        # The file by its digest, never its name: a name is whatever the sender saved it as and
+        # often names the person; the digest still tells an auditor holding the file which it was.
         audit_record(actor=actor, action="referral.import", object_type="nrm.referral",
-                     detail={"file": path.name, "rows": result.rows, "written": result.written,
-                             "rejected": len(invalid)})
+                     detail={"file_sha256": hashlib.sha256(raw_bytes).hexdigest(), "rows": result.rows,
+                             "written": result.written, "rejected": len(invalid)})
     result.rejected_rows = [i for i, _, _ in invalid]
     if invalid and rejects_path is not None:
         with rejects_path.open("w", newline="", encoding="utf-8") as fh:
