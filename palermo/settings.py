@@ -243,3 +243,13 @@ PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", 
 PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")
+
+# --- Audit chain (issue 13) --------------------------------------------------------------
+# The audit chain and its anchors are keyed with HMAC-SHA256 under a key kept outside the
+# database (PALERMO_AUDIT_KEY, or the key file PALERMO_AUDIT_KEY_FILE; created on first use
+# outside production), separate from the data keys. Each `palermo audit seal` appends the
+# signed chain head to the append-only anchor file, outside the database (palermo/core/audit.py).
+PALERMO_AUDIT_KEY_FILE = os.environ.get("PALERMO_AUDIT_KEY_FILE", str(DATA_DIR / "keys" / "audit.key"))
+PALERMO_AUDIT_ANCHOR_FILE = os.environ.get("PALERMO_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.jsonl"))
+if PRODUCTION and not (os.environ.get("PALERMO_AUDIT_KEY") or os.environ.get("PALERMO_AUDIT_KEY_FILE")):
+    raise ImproperlyConfigured("PALERMO_AUDIT_KEY or PALERMO_AUDIT_KEY_FILE must be set when PALERMO_ENV=production")
