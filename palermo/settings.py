@@ -197,3 +197,11 @@ PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", 
 PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")
+
+# --- Backups (`palermo backup` / `palermo restore`; docs/backup.md) ---------------------------
+# The backup key is not a data key: PALERMO_BACKUP_KEY, or a key file of its own
+# (PALERMO_BACKUP_KEY_FILE). Production has no default, so backups refuse to run until one is
+# given; elsewhere a key file is created on first use in the data folder's key folder.
+PALERMO_BACKUP_KEY_FILE = os.environ.get(
+    "PALERMO_BACKUP_KEY_FILE", "" if PRODUCTION else str(DATA_DIR / "keys" / "backup.key")
+)
