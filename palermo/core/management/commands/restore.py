@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from rich.console import Console
 
 from palermo.core.backups import BackupError
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 result = backup_restore(path=file, progress=progress)
         except BackupError as exc:
             raise CommandError(f"{exc.message} Nothing was restored.") from exc
+        except DatabaseError as exc:
+            raise CommandError(f"The database refused: {exc}. Nothing was restored.") from exc
         except KeyboardInterrupt:
             raise CommandError("Interrupted: nothing was restored (the database is still empty).") from None
         self.stdout.write(
