@@ -11,6 +11,7 @@ import contextlib
 import copy
 import os
 import secrets
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -135,3 +136,30 @@ def palermo(db: Database, *args: str, check: bool = True, **env) -> subprocess.C
     if check and result.returncode != 0:
         raise AssertionError(f"palermo {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return result
+
+
+def run_and_kill(db: Database, args: list[str], when, **env) -> list[str]:
+    """Start ``palermo ARGS`` on ``db``, read its progress lines (stderr) until ``when(line)`` is
+    true, then kill it with SIGKILL (no clean-up of any kind can run) and return the lines read.
+    Fails if the command finishes first: the data must be big enough for the step to be midway."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "palermo", *args], cwd=ROOT, env=db.env(**env), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines, killed = [], False
+    try:
+        for line in proc.stderr:
+            lines.append(line.rstrip("\n"))
+            if when(line):
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+    finally:
+        if not killed and proc.poll() is None:
+            proc.kill()
+        proc.wait(60)
+        proc.stderr.close()
+    if not killed:
+        raise AssertionError("the command ended before it could be killed:\n" + "\n".join(lines[-30:]))
+    assert proc.returncode == -signal.SIGKILL, proc.returncode
+    return lines
