@@ -42,7 +42,6 @@ def test_link_run_killed_while_writing_leaves_nothing_half_written_and_a_rerun_c
 
         lines = run_and_kill(db, ["link", "run", "--report", str(tmp_path / "report.html")],
                              lambda line: "Stored 1,000 of" in line)  # fmt: skip
-        print("\n".join(lines[-3:]))
         assert not any(line.strip().endswith("Written") for line in lines)
         assert state(db) == before  # all or nothing: nothing
 
