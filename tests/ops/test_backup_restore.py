@@ -218,3 +218,40 @@ def test_a_backup_never_overwrites_a_file(source, target, tmp_path):
     with pytest.raises(BackupError, match="already exists"):
         backup_create(path=existing)
     assert existing.read_bytes() == b"keep me"
+
+
+def test_an_interrupted_backup_leaves_no_file(source, target, tmp_path):
+    """Ctrl-C halfway (here: from the progress report) leaves neither the backup nor a partial file."""
+    with default_database(source.db):
+
+        def interrupt(step):
+            if step.table == "nrm_case":
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            backup_create(path=tmp_path / "interrupted.backup", progress=interrupt)
+    assert list(tmp_path.glob("*interrupted*")) == []
+
+
+def test_an_interrupted_restore_leaves_the_database_empty(source, target):
+    def interrupt(step):
+        if step.table == "nrm_case" and step.done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        backup_restore(path=source.file, progress=interrupt)
+    assert target.tables() == []
+
+
+def test_a_table_palermo_does_not_know_is_named_not_silently_left_out(target, tmp_path):
+    from django.db import connection
+
+    from tests.ops.population import migrate
+
+    migrate()
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE stray_notes (id integer PRIMARY KEY, note text)")
+    result = backup_create(path=tmp_path / "stray.backup")
+    assert result.not_included == ["stray_notes"]
+    header = ArchiveReader(io.BytesIO((tmp_path / "stray.backup").read_bytes()), BACKUP_KEY).header
+    assert header["not_included"] == ["stray_notes"]
