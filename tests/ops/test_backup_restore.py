@@ -17,6 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test.utils import override_settings
 
 from palermo.core.audit import audit_verify
 from palermo.core.backups import BackupError
@@ -41,7 +42,10 @@ def source(tmp_path_factory, django_db_blocker):
     """A populated database and a backup of it made by the ``palermo backup`` command."""
     tmp = tmp_path_factory.mktemp("backup")
     db = new_database(tmp, "source")
-    with django_db_blocker.unblock(), default_database(db):
+    # Module-wide, so keep any audit anchors this writes away from the data folder's own file.
+    with django_db_blocker.unblock(), default_database(db), override_settings(
+        PALERMO_AUDIT_ANCHOR_FILE=str(tmp / "audit-anchors.jsonl")
+    ):
         populate_everything(cases=30)
         populate_linkable(people=100, copies=5)  # ciphertext does not compress: a backup of several chunks
     before = db.dump(exclude=NOT_COMPARED)
@@ -190,9 +194,19 @@ def test_a_wrong_key_is_refused_with_a_clear_message_and_changes_nothing(source,
     assert target.tables() == []
 
 
-def test_the_backup_key_cannot_be_a_data_key(source, target, tmp_path, monkeypatch):
-    monkeypatch.setenv("PALERMO_BACKUP_KEY", os.environ["PALERMO_ENCRYPTION_KEYS"].split(",")[0])
-    with pytest.raises(BackupError, match="one of the data encryption keys"):
+@pytest.mark.parametrize(("other", "named"), [
+    ("PALERMO_ENCRYPTION_KEYS", "one of the data encryption keys"),
+    ("PALERMO_BLIND_INDEX_KEY", "the blind-index key"),
+    ("PALERMO_AUDIT_KEY", "the audit key"),
+])  # fmt: skip
+def test_the_backup_key_cannot_be_another_key(target, tmp_path, monkeypatch, other, named):
+    """Each key has one purpose: a backup key that is also a data, blind-index or audit key is refused."""
+    key = Fernet.generate_key().decode()
+    if other == "PALERMO_ENCRYPTION_KEYS":
+        key = os.environ["PALERMO_ENCRYPTION_KEYS"].split(",")[0]
+    monkeypatch.setenv(other, key)
+    monkeypatch.setenv("PALERMO_BACKUP_KEY", key)
+    with pytest.raises(BackupError, match=named):
         backup_create(path=tmp_path / "x.backup")
     assert not (tmp_path / "x.backup").exists()
 

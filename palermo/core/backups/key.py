@@ -85,6 +85,8 @@ def backup_key() -> bytes:
         )
     if hmac.compare_digest(raw, crypto.blind_index_key()) or text.encode() == crypto.blind_index_key():
         raise BackupError(f"The backup key in {where} is the blind-index key. Use a separate key for backups.")
+    if text == os.environ.get("PALERMO_AUDIT_KEY", "").strip():
+        raise BackupError(f"The backup key in {where} is the audit key. Use a separate key for backups.")
     return raw
 
 
