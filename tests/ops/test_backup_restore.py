@@ -282,3 +282,18 @@ def test_a_table_palermo_does_not_know_is_named_not_silently_left_out(target, tm
     assert result.not_included == ["stray_notes"]
     header = ArchiveReader(io.BytesIO((tmp_path / "stray.backup").read_bytes()), BACKUP_KEY).header
     assert header["not_included"] == ["stray_notes"]
+
+
+def test_a_restore_says_which_sealed_events_the_anchor_file_records_beyond_the_backup(source, target, tmp_path, settings):
+    """The anchor file lives outside the database: after restoring an older backup on the same
+    host, the restore names the events lost since the backup, which `audit verify` will report."""
+    from palermo.core.audit_anchor import anchor_append, anchor_make
+
+    anchors = tmp_path / "anchors.jsonl"
+    settings.PALERMO_AUDIT_ANCHOR_FILE = str(anchors)
+    anchor_append(anchor_make(seq=1_000_000, hash="ab" * 32), anchors)
+    out = io.StringIO()
+    call_command("restore", str(source.file), stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "up to number 1000000" in text and "as removed" in text
+    assert not audit_verify().ok  # and verify does report the cut, as the message says
