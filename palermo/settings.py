@@ -250,3 +250,21 @@ PALERMO_OTP_MAX_FAILURES = int(os.environ.get("PALERMO_OTP_MAX_FAILURES", "10"))
 PALERMO_SIGNIN_PENDING_SECONDS = int(os.environ.get("PALERMO_SIGNIN_PENDING_SECONDS", "600"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")
+
+# --- Audit chain (issue 13) --------------------------------------------------------------
+# The audit chain and its anchors are keyed with HMAC-SHA256 under a key kept outside the
+# database (PALERMO_AUDIT_KEY, or the key file PALERMO_AUDIT_KEY_FILE; created on first use
+# outside production), separate from the data keys. Each `palermo audit seal` appends the
+# signed chain head to the append-only anchor file, outside the database (palermo/core/audit.py).
+PALERMO_AUDIT_KEY_FILE = os.environ.get("PALERMO_AUDIT_KEY_FILE", str(DATA_DIR / "keys" / "audit.key"))
+PALERMO_AUDIT_ANCHOR_FILE = os.environ.get("PALERMO_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.jsonl"))
+if PRODUCTION and not (os.environ.get("PALERMO_AUDIT_KEY") or os.environ.get("PALERMO_AUDIT_KEY_FILE")):
+    raise ImproperlyConfigured("PALERMO_AUDIT_KEY or PALERMO_AUDIT_KEY_FILE must be set when PALERMO_ENV=production")
+
+# --- Backups (`palermo backup` / `palermo restore`; docs/backup.md) ---------------------------
+# The backup key is not a data key: PALERMO_BACKUP_KEY, or a key file of its own
+# (PALERMO_BACKUP_KEY_FILE). Production has no default, so backups refuse to run until one is
+# given; elsewhere a key file is created on first use in the data folder's key folder.
+PALERMO_BACKUP_KEY_FILE = os.environ.get(
+    "PALERMO_BACKUP_KEY_FILE", "" if PRODUCTION else str(DATA_DIR / "keys" / "backup.key")
+)

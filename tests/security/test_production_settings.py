@@ -46,6 +46,7 @@ def _env(tmp_path: Path, env: str, **extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "PALERMO_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "PALERMO_BLIND_INDEX_KEY": secrets.token_hex(32),
+        "PALERMO_AUDIT_KEY": secrets.token_urlsafe(32),
         "PALERMO_ALLOWED_HOSTS": HOST,
         **extra,
     }
