@@ -22,7 +22,15 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from palermo.accounts.models import ApiToken, SignInFailure, User
+from palermo.accounts.models import (
+    ApiToken,
+    Organisation,
+    RecoveryCode,
+    RoleGrantRequest,
+    SignInFailure,
+    TotpDevice,
+    User,
+)
 from palermo.core.audit import audit_record, audit_seal
 from palermo.demo import demo_load, organisations_load, users_load
 from palermo.linkage.models import LinkCandidate
@@ -59,6 +67,10 @@ def populate_everything(*, cases: int = 40) -> None:
     LogEntry.objects.create(user=admin, content_type=ContentType.objects.get_for_model(Group), object_id=str(group.pk),
                             object_repr="Synthetic reviewers", action_flag=ADDITION, change_message="[]")  # fmt: skip
     SignInFailure.objects.create(key="0" * 64, at=timezone.now())
+    # Two-factor recovery codes (the demo gives the administrator an app) and a role request.
+    RecoveryCode.objects.create(device=TotpDevice.objects.get(user=admin), code_hash="0" * 64)
+    RoleGrantRequest.objects.create(user=responder, organisation=Organisation.objects.get(code="SCA"),
+                                    role="decision_maker", requested_by=admin)
     if not LinkCandidate.objects.exists():
         a, b = Person.objects.order_by("pk")[:2]
         LinkCandidate.objects.create(person_a=a, person_b=b, match_probability=0.7, match_weight=3.2,
