@@ -29,7 +29,7 @@ ROW = None  # a problem with the whole row, not one column
 REFUSED = {
     "latin1.csv": [(3, "family_name", "not UTF-8")],
     "utf16.csv": [(FILE, ROW, "UTF-16")],
-    "utf16_no_bom.csv": [(FILE, ROW, "UTF-16")],
+    "utf16_no_bom.csv": [(1, ROW, "UTF-16")],
     "empty.csv": [(FILE, ROW, "empty")],
     "header_only.csv": [(FILE, ROW, "no referrals")],
     "missing_column.csv": [(1, "consent", "missing")],
@@ -49,7 +49,7 @@ REFUSED = {
     "future_dates.csv": [(2, "received_on", "today or in the past"), (3, "date_of_birth", "before the date")],
     "formula_names.csv": [(2, "given_name", "only include letters"), (3, "family_name", "only include letters"),
                           (4, "family_name", "only include letters"), (5, "given_name", "only include letters"),
-                          (6, "given_name", "U+0009"), (7, "family_name", "U+000D")],
+                          (6, "given_name", "only include letters"), (7, "family_name", "only include letters")],
     "nul_bytes.csv": [(2, "given_name", "U+0000"), (3, "narrative", "U+0000")],
     "control_characters.csv": [(2, "given_name", "U+001B"), (3, "family_name", "U+202E"), (4, "given_name", "U+000A")],
     "repeated_header.csv": [(3, ROW, "header row")],
@@ -57,7 +57,7 @@ REFUSED = {
     "same_person_twice.csv": [(3, ROW, "same person as row 2")],
     "unclosed_quote.csv": [(3, ROW, "quote")],
     "bad_quote.csv": [(3, ROW, "quote")],
-    "binary_garbage.csv": [(FILE, ROW, "CSV UTF-8")],
+    "binary_garbage.csv": [(1, ROW, "CSV UTF-8")],
     "spreadsheet.csv": [(FILE, ROW, "spreadsheet file")],
 }
 
