@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,7 +103,7 @@ def main() -> None:
               f"{rss / base_rss:>8.1f}")
     print(f"peak RSS of the largest import minus the three-row import: "
           f"{(max(r[3] for r in results[2:]) - results[1][3]) / 2**20:,.1f} MB for a {size / 2**20:,.0f} MB file")
-    big.unlink()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ RUNS = [
     ["nrm.py", "--cases", "500"],
     ["linkage.py", "--sizes", "10000"],
     ["linkage_incremental.py", "--cases", "300"],
+    ["import_memory.py", "--megabytes", "16"],
 ]
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ RUNS = [
     (["nrm.py", "--cases", "60"], ["referral_create", "audit seal per event"]),
     (["linkage_incremental.py", "--cases", "40"], ["baseline: decrypt + clean", "warm, all referrals (median)"]),
     (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess"]),
+    (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
 ]
 
 
