@@ -140,6 +140,28 @@ def test_a_file_that_was_imported_already_is_refused(world, tmp_path):
     assert_refused(world, copy, [(FILE, ROW, "already imported")], reason="already_imported")
 
 
+def test_a_file_that_changes_between_the_check_and_the_write_is_refused(world, tmp_path):
+    """The write pass must read the very bytes the check read (SHA-256), or nothing is written."""
+    path = tmp_path / "changing.csv"
+    path.write_text(text(good(), good(family_name="Other")), encoding="utf-8")
+
+    def change_the_file(stage, done, total):
+        if stage == "checking" and done == total:  # the check has read every byte
+            path.write_text(text(good(), good(family_name="Other", nation="wales")), encoding="utf-8")
+
+    before, audit_ids = table_counts(), set(AuditEvent.objects.values_list("pk", flat=True))
+    result = import_referrals(actor=world.responder, path=path, progress=change_the_file)
+    assert result.written == 0 and any("changed while it was being imported" in e.message for e in result.errors)
+    assert table_counts() == before
+    assert_only_a_failure_was_audited(audit_ids, reason="file_changed")
+
+
+def test_a_folder_is_refused_as_not_a_file(world, tmp_path):
+    before = table_counts()
+    result = import_referrals(actor=world.responder, path=tmp_path)
+    assert result.refused == "not_a_file" and result.written == 0 and table_counts() == before
+
+
 # --- what spreadsheets write is read exactly ------------------------------------------------
 
 
