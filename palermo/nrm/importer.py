@@ -24,6 +24,7 @@ rows' personal data in plain text; the command says so, and that it should be de
 from __future__ import annotations
 
 import heapq
+import logging
 import os
 import stat
 from array import array
@@ -54,6 +55,7 @@ from palermo.nrm.import_rows import (  # noqa: F401 - the columns are part of th
     shape_error,
 )
 
+logger = logging.getLogger(__name__)
 MAX_REPORTED = 1000  # errors kept to show; all are counted
 Progress = Callable[[str, int, int], None]  # (stage "checking" or "writing", done, total)
 
@@ -125,6 +127,8 @@ def import_referrals(
         result.written = result.rejected = 0
         try:
             _audit_failure(actor=actor, result=result, reason="error" if isinstance(exc, Exception) else "interrupted")
+        except Exception:  # the database may be what failed: the original error is the one to raise
+            logger.exception("The failed import could not be audited")
         finally:
             if rejects:
                 rejects.close(keep=False)

@@ -131,6 +131,23 @@ def test_values_longer_than_their_limit_are_refused(world, tmp_path):
     ])
 
 
+def test_the_longest_valid_row_is_well_within_the_row_limit(world, tmp_path):
+    """Every value at its maximum, quotes doubled by the CSV quoting: still accepted, so the
+    100,000-character row limit never refuses real data."""
+    header = [*HEADER, "aliases", "contact_details", "languages", "nationalities"]
+    path = tmp_path / "longest.csv"
+    aliases = ";".join(("Aliasname" + "abcdefghijklmnopqrstuvwxyz"[i]) * 20 for i in range(20))
+    path.write_text(text(
+        good(narrative='"' * 20_000, given_name="G" * 200, family_name="F" * 200)
+        + [aliases, '"' * 2_000, ";".join(["Tigrinya"] * 10), ";".join(["ERI"] * 10)],
+        header=header,
+    ), encoding="utf-8")
+    assert 45_000 < len(path.read_text(encoding="utf-8")) < 100_000
+    result = import_referrals(actor=world.responder, path=path)
+    assert result.errors == [] and result.written == 1
+    assert Referral.objects.get().narrative == '"' * 20_000
+
+
 def test_a_file_that_was_imported_already_is_refused(world, tmp_path):
     path = tmp_path / "ok.csv"
     path.write_text(text(good()), encoding="utf-8")
