@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -44,12 +45,13 @@ class _RowTooLong(Exception):
     pass
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def non_utf8_byte(value: str) -> int | None:
     """The first byte of ``value`` that was not UTF-8 in the file (kept as a surrogate), or None."""
-    for ch in value:
-        if 0xDC80 <= ord(ch) <= 0xDCFF:
-            return ord(ch) - 0xDC00
-    return None
+    found = _ESCAPED_BYTE.search(value)
+    return ord(found.group()) - 0xDC00 if found else None
 
 
 class _HashingRaw(io.RawIOBase):
