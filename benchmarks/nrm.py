@@ -10,7 +10,7 @@ Measures, on a fresh SQLite database in a temporary folder (or DATABASE_URL if s
    ``Case.objects.all()[:50]``;
 3. GET /api/v1/cases/{id} (permission check, identity read audited) against the bare ORM read;
    the caseload page, the dashboard and the deadlines list against a bare first page of 25 cases;
-4. sealing the audit chain, per event, against computing the same SHA-256 hashes in memory.
+4. sealing the audit chain, per event, against computing the same keyed hashes in memory.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RUNS = [
     ["nrm.py", "--cases", "500"],
+    ["audit_chain.py", "--events", "20000"],
     ["linkage.py", "--sizes", "10000"],
     ["linkage_incremental.py", "--cases", "300"],
     ["import_memory.py", "--megabytes", "16"],

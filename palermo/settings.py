@@ -14,6 +14,9 @@ Environment variables:
   PALERMO_BLIND_INDEX_KEY  key for the keyed blind index (required in production)
   PALERMO_ALLOWED_HOSTS    comma-separated host names
   PALERMO_SESSION_IDLE_SECONDS  idle time before a web session expires (default 1800)
+  PALERMO_TRUST_X_FORWARDED_PROTO  ``1`` behind a TLS-terminating proxy that sets X-Forwarded-Proto
+                           (production redirects plain HTTP to HTTPS; default ``0``)
+  PALERMO_HSTS_PRELOAD     ``0`` leaves ``preload`` out of the HSTS header (default ``1``)
 """
 
 from __future__ import annotations
@@ -67,12 +70,14 @@ INSTALLED_APPS = [
     "palermo.people",
     "palermo.nrm",
     "palermo.linkage",
+    "palermo.retention",
     "palermo.web",
     "palermo.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "palermo.core.headers.SecurityHeadersMiddleware",  # CSP, Permissions-Policy, no-store
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "palermo.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +160,47 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Security headers (issue 13; palermo/core/headers.py, tests/security/test_headers.py) -------
+# No inline script or style anywhere, so no 'unsafe-inline' and no nonces: every template loads
+# its scripts and styles from static files.
+PALERMO_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Swagger UI's stylesheet draws its icons as data: images: allowed on the API docs page only.
+PALERMO_CSP_PATH_EXTRA = {"/api/v1/docs": {"img-src": ["data:"]}}
+# Browser features no page of Palermo uses, denied to the page and anything it could embed.
+PALERMO_PERMISSIONS_POLICY_DENY = [
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
+    "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+]
+# Django's own CSRF failure page has an inline <style> the policy refuses: ours uses the layout.
+CSRF_FAILURE_VIEW = "palermo.web.views.errors.csrf_failure"
+SECURE_REFERRER_POLICY = "same-origin"  # a case URL never leaves Palermo in a Referer header
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # HTTPS only. Development (`make run`, http://127.0.0.1:8000) and tests are never redirected.
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000  # one year, the minimum the preload list accepts
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # `preload` lets the domain's owner submit it to browsers' built-in HTTPS-only list; it has
+    # no effect until they do. PALERMO_HSTS_PRELOAD=0 leaves it out, a deliberate choice, so the
+    # deployment check's warning about it is then silenced.
+    SECURE_HSTS_PRELOAD = os.environ.get("PALERMO_HSTS_PRELOAD", "1") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Behind a proxy that terminates TLS, trust its X-Forwarded-Proto only when told to: a client
+    # reaching Palermo directly could otherwise claim https. The proxy must overwrite the header.
+    if os.environ.get("PALERMO_TRUST_X_FORWARDED_PROTO", "0") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -209,3 +255,13 @@ PALERMO_SIGNIN_MAX_FAILURES = int(os.environ.get("PALERMO_SIGNIN_MAX_FAILURES", 
 PALERMO_SIGNIN_LOCK_MINUTES = int(os.environ.get("PALERMO_SIGNIN_LOCK_MINUTES", "15"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")
+
+# --- Audit chain (issue 13) --------------------------------------------------------------
+# The audit chain and its anchors are keyed with HMAC-SHA256 under a key kept outside the
+# database (PALERMO_AUDIT_KEY, or the key file PALERMO_AUDIT_KEY_FILE; created on first use
+# outside production), separate from the data keys. Each `palermo audit seal` appends the
+# signed chain head to the append-only anchor file, outside the database (palermo/core/audit.py).
+PALERMO_AUDIT_KEY_FILE = os.environ.get("PALERMO_AUDIT_KEY_FILE", str(DATA_DIR / "keys" / "audit.key"))
+PALERMO_AUDIT_ANCHOR_FILE = os.environ.get("PALERMO_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.jsonl"))
+if PRODUCTION and not (os.environ.get("PALERMO_AUDIT_KEY") or os.environ.get("PALERMO_AUDIT_KEY_FILE")):
+    raise ImproperlyConfigured("PALERMO_AUDIT_KEY or PALERMO_AUDIT_KEY_FILE must be set when PALERMO_ENV=production")

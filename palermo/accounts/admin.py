@@ -49,6 +49,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    # simple_history's own list has an inline style, which the Content-Security-Policy refuses.
+    object_history_list_template = "accounts/admin/object_history_list.html"
     list_display = ("name", "code", "kind", "nation", "is_designated_first_responder", "disabled_on")
     list_filter = ("kind", "nation", "is_designated_first_responder")
     search_fields = ("name", "code")

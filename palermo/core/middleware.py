@@ -1,14 +1,18 @@
 """Request id: every request gets an id that audit events carry, so a page view, an API call
-and the rows they wrote can be tied together."""
+and the rows they wrote can be tied together.
+
+The id is always one Palermo generates. An ``X-Request-ID`` sent by the client is ignored, not
+stored: audit events are read by monitors outside the organisation, and anything a client may
+choose (even a well-formed UUID carries 122 bits of the sender's choosing) could carry a name.
+The response names the id, so a caller or a proxy can quote it in a support request.
+"""
 
 from __future__ import annotations
 
 import contextvars
-import re
 import uuid
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("palermo_request_id", default="")
-_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def current_request_id() -> str:
@@ -21,8 +25,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if _SAFE.match(incoming) else uuid.uuid4().hex
+        rid = uuid.uuid4().hex
         token = _request_id.set(rid)
         request.request_id = rid
         try:

@@ -1,16 +1,25 @@
-"""The audit log: an append-only table of access and domain events, sealed into a hash chain.
+"""The audit log: an append-only table of access and domain events, sealed into a keyed hash chain.
 
 Writing an event is a plain INSERT in the caller's transaction, so audit never turns every write
 into a global lock. A separate step (``audit_seal``) takes the events not yet sealed, in id
-order, gives each the next sequence number and chains its hash to the previous one; only that
-step holds the chain-head lock, briefly. ``palermo audit verify`` recomputes the chain and names
-the first event whose content, order or link does not match.
+order, gives each the next sequence number and chains its hash (HMAC-SHA256 under the audit key,
+which is never in the database) to the previous one; only that step holds the chain-head lock,
+briefly. ``palermo audit verify`` recomputes the chain, checks it against the signed heads
+anchored outside the database, and names the first event or anchor that does not match.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+
+class Scheme(models.TextChoices):
+    """How an event's hash was computed. Events sealed before the keyed chain keep their plain
+    SHA-256 hashes, untouched (see ``palermo/core/audit.py`` for why they are not rehashed)."""
+
+    SHA256 = "sha256", "SHA-256 (before the keyed chain)"
+    HMAC = "hmac-sha256", "HMAC-SHA256 under the audit key"
 
 
 class AuditEvent(models.Model):
@@ -31,6 +40,9 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(null=True, blank=True, unique=True, help_text="position in the sealed chain")
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    scheme = models.CharField(
+        max_length=16, blank=True, choices=Scheme.choices, help_text="how the hash was computed; empty until sealed"
+    )
 
     class Meta:
         ordering = ["id"]

@@ -1,7 +1,8 @@
 """Validate every law data file: what CI and ``palermo law check`` run.
 
 Refuses a value without a citation, dates out of order, an unknown id in a cross-reference
-(``replaced_by``, ``see_also``, a test case's expectations), and a YAML test case the engine fails.
+(``replaced_by``, ``see_also``, a test case's expectations), a YAML test case the engine fails, and
+a retention rule that breaks its schema or a record kind without one (:mod:`palermo.law.retention`).
 Each problem names the file and the field.
 """
 
@@ -12,7 +13,8 @@ from pathlib import Path
 from palermo.law.cases import CASES_DIR, all_cases, case_failures
 from palermo.law.definitions import DEFINITIONS_DIR, all_definitions
 from palermo.law.offences import OFFENCES_DIR, all_offences
-from palermo.law.parameters import POLICY_DIR, ParameterError, load_parameter_file
+from palermo.law.parameters import POLICY_DIR, ParameterError, load_parameter_file, parameter_files
+from palermo.law.retention import RETENTION_DIR, retention_check
 from palermo.law.schema import LawDataError
 
 
@@ -22,17 +24,20 @@ def law_data_check(
     offences_dir: Path = OFFENCES_DIR,
     definitions_dir: Path = DEFINITIONS_DIR,
     cases_dir: Path = CASES_DIR,
+    retention_dir: Path = RETENTION_DIR,
     run_cases: bool = True,
 ) -> tuple[dict[str, int], list[str]]:
     """Check everything; return counts of what was checked and the list of problems (empty if none)."""
     problems: list[str] = []
-    counts = {"parameters": 0, "offences": 0, "definitions": 0, "cases": 0}
-    for path in sorted(policy_dir.rglob("*.yaml")):
+    counts = {"parameters": 0, "retention rules": 0, "offences": 0, "definitions": 0, "cases": 0}
+    for path in parameter_files(policy_dir):
         try:
             load_parameter_file(path, root=policy_dir)
             counts["parameters"] += 1
         except ParameterError as exc:
             problems.append(str(exc))
+    counts["retention rules"], retention_problems = retention_check(retention_dir)
+    problems += retention_problems
     try:
         offences = all_offences(offences_dir)
         counts["offences"] = len(offences)

@@ -109,11 +109,17 @@ def load_parameter_file(path: Path, *, root: Path = POLICY_DIR) -> tuple[str, Pa
         raise ParameterError(f"{path}: {describe_validation_error(exc)}") from exc
 
 
+def parameter_files(root: Path = POLICY_DIR) -> list[Path]:
+    """The parameter files under ``root``: every YAML file except the retention rules
+    (``retention/``), which have their own schema (:mod:`palermo.law.retention`)."""
+    return [p for p in sorted(root.rglob("*.yaml")) if p.relative_to(root).parts[0] != "retention"]
+
+
 @cache
 def all_parameters(root: Path = POLICY_DIR) -> dict[str, ParameterFile]:
     """Every parameter under ``root``, validated. Cached: the files ship with the code."""
     found: dict[str, ParameterFile] = {}
-    for path in sorted(root.rglob("*.yaml")):
+    for path in parameter_files(root):
         pid, parsed = load_parameter_file(path, root=root)
         found[pid] = parsed
     return found

@@ -44,12 +44,13 @@ _FINGERPRINT_FIELDS = ("pk", "full_name_bi", "family_name_bi", "dob_bi", "gender
 
 
 def known_people_queryset():
-    """People with at least one NRM case."""
+    """People with at least one NRM case, whose identity a retention rule has not removed (a
+    person without a name or date of birth cannot be compared, and must not be proposed again)."""
     from palermo.nrm.models import Referral
     from palermo.people.models import Person
 
     with_case = Referral.objects.filter(case__isnull=False, person__isnull=False).values("person_id")
-    return Person.objects.filter(pk__in=with_case)
+    return Person.objects.filter(pk__in=with_case, anonymised_on__isnull=True)
 
 
 def person_record(person) -> dict:

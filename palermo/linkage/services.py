@@ -164,6 +164,16 @@ def _locked(candidate: LinkCandidate) -> LinkCandidate:
     return LinkCandidate.objects.select_for_update().get(pk=candidate.pk)
 
 
+def _refuse_if_identity_removed(candidate: LinkCandidate) -> None:
+    """A decision needs both identities: once a retention rule removed one (palermo.retention),
+    the pair can no longer be confirmed, rejected or unlinked, and no new reason is written."""
+    from palermo.people.models import Person
+
+    if Person.objects.filter(pk__in=[candidate.person_a_id, candidate.person_b_id], anonymised_on__isnull=False).exists():
+        raise TransitionRefused("The identity of one of these people was removed under a retention rule: "
+                                "this match can no longer be decided")
+
+
 def _audit_detail(candidate: LinkCandidate, **extra) -> dict:
     return {"person_a": candidate.person_a_id, "person_b": candidate.person_b_id,
             "match_probability": round(candidate.match_probability, 4), "model_version": candidate.model_version,
@@ -176,6 +186,7 @@ def link_candidate_decide(*, actor, candidate: LinkCandidate, decision: str, rea
     if not actor.has_perm("linkage.decide_candidate", candidate):
         raise NotAllowed("You can decide a possible match only if you can see the identity on a case of both people")
     candidate = _locked(candidate)
+    _refuse_if_identity_removed(candidate)
     if candidate.status == WITHDRAWN:
         raise TransitionRefused("This possible match was withdrawn: the current linkage model no longer proposes it")
     if candidate.status != PENDING:
@@ -201,6 +212,7 @@ def link_unlink(*, actor, candidate: LinkCandidate, reason_code: str, reason_tex
     if not actor.has_perm("linkage.decide_candidate", candidate):
         raise NotAllowed("You can unlink people only if you can see the identity on a case of both people")
     candidate = _locked(candidate)
+    _refuse_if_identity_removed(candidate)
     if candidate.status != CONFIRMED:
         raise TransitionRefused("Only a confirmed link can be unlinked")
     _check_reason(action="unlink", reason_code=reason_code, reason_text=reason_text)

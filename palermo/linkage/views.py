@@ -90,6 +90,7 @@ def _person_view(person, user) -> dict:
     ]
     return {
         "pseudonym": person.pseudonym,
+        "identity_removed": person.anonymised_on is not None,  # by a retention rule (palermo.retention)
         "name": person.full_name,
         "date_of_birth": person.date_of_birth,
         "dob_precision": person.get_dob_precision_display(),
@@ -149,7 +150,9 @@ def case_candidates(request, case_id: int):
     for cand in candidates:
         other = cand.person_b if cand.person_a_id == case.referral.person_id else cand.person_a
         form = None
-        if cand.status in (PENDING, CONFIRMED):
+        removed = case.referral.person.anonymised_on is not None or other.anonymised_on is not None
+        # no unlink once an identity is removed (a pending match is withdrawn in the same run)
+        if cand.status == PENDING or (cand.status == CONFIRMED and not removed):
             if bound and bound[0] == cand.pk:
                 form = bound[1]
             else:

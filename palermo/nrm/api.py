@@ -14,6 +14,7 @@ from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.core.text import SingleLine
 from palermo.nrm import services
+from palermo.nrm.audit_detail import case_filters_for_audit
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.history import case_field_history
 from palermo.nrm.models import Decision
@@ -109,10 +110,10 @@ def case_export(request, filters: Query[CaseFilterIn]):
     # The export is every case in scope that matches: paging parameters would be ignored, so
     # they are refused rather than silently dropped.
     reject_unknown_query(request, set(CaseFilterIn.model_fields) - {"page", "page_size"})
-    qs = case_list_for_user(user=request.auth, filters=CaseFilters(**filters.dict(exclude={"page", "page_size"})))
-    body, count = cases_to_csv(qs)
+    chosen = CaseFilters(**filters.dict(exclude={"page", "page_size"}))
+    body, count = cases_to_csv(case_list_for_user(user=request.auth, filters=chosen))
     audit_record(actor=request.auth, action="case.export", object_type="nrm.case",
-                 detail={"format": "csv", "rows": count, "filters": filters.dict(exclude_none=True)})
+                 detail={"format": "csv", "rows": count, **case_filters_for_audit(chosen)})
     resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = 'attachment; filename="palermo-cases.csv"'
     return resp

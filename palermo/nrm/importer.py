@@ -204,7 +204,7 @@ def _check(*, actor, raw: BinaryIO, result: ImportResult, keep_invalid: bool, pr
 
 
 def _refuse_if_imported(sha256: str) -> None:
-    earlier = AuditEvent.objects.filter(action="referral.import", detail__sha256=sha256).order_by("id").first()
+    earlier = AuditEvent.objects.filter(action="referral.import", detail__file_sha256=sha256).order_by("id").first()
     if earlier is not None:
         when = timezone.localtime(earlier.occurred_at)
         raise _Refused("already_imported", [RowError(None, None, (
@@ -269,7 +269,7 @@ def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rej
         if csvfile.sha256 != result.sha256 or rows != result.rows or result.written != checked.valid:
             raise _changed()
         audit_record(actor=actor, action="referral.import", object_type="nrm.referral", detail={
-            "sha256": result.sha256, "bytes": result.bytes, "rows": result.rows, "written": result.written,
+            "file_sha256": result.sha256, "bytes": result.bytes, "rows": result.rows, "written": result.written,
             "rejected": result.rejected,
         })
 
@@ -291,7 +291,7 @@ def _audit_failure(*, actor, result: ImportResult, reason: str) -> None:
     detail = {"reason": reason, "rows": result.rows, "invalid_rows": result.invalid_rows,
               "errors": result.error_count, "bytes": result.bytes}
     if result.sha256:
-        detail["sha256"] = result.sha256
+        detail["file_sha256"] = result.sha256
     with transaction.atomic():
         audit_record(actor=actor, action="referral.import_failed", object_type="nrm.referral", detail=detail)
 

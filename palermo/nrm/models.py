@@ -69,6 +69,13 @@ class Referral(models.Model):
         default=False, help_text="In immigration detention or subject to removal or deportation action"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (palermo.retention): the day the identity and narrative were removed, and the rule.
+    anonymised_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Identity and narrative removed under a retention rule on this day"
+    )
+    retention_rule = models.CharField(
+        max_length=80, blank=True, help_text="Retention rule version applied, e.g. retention.nrm_case_adult@2018-05-25"
+    )
     history = HistoricalRecords()
 
     class Meta:

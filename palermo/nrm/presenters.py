@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from palermo.law.retention import KINDS
 from palermo.nrm import codes, workflow
 from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.models import Case
@@ -48,6 +49,22 @@ def case_summary(case: Case, today: dt.date) -> dict:
     }
 
 
+def retention_notice(referral) -> dict | None:
+    """What to show instead of the identity once a retention rule removed it (palermo.retention):
+    the day, the rule version and a plain sentence. None while the identity is held."""
+    if referral.anonymised_on is None:
+        return None
+    rule_from = None
+    if "@" in referral.retention_rule:
+        rule_from = dt.date.fromisoformat(referral.retention_rule.rsplit("@", 1)[1])
+    text = "Identity removed under the retention rule"
+    if rule_from:
+        text += f" of {rule_from:%-d %B %Y}"
+    kind = KINDS.get(referral.retention_rule.split("@")[0].removeprefix("retention."))
+    return {"anonymised_on": referral.anonymised_on, "rule": referral.retention_rule, "rule_from": rule_from,
+            "title": kind.label if kind else "", "notice": f"{text}, on {referral.anonymised_on:%-d %B %Y}."}
+
+
 def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     # Free-text notes may describe the person: shown only to those who may see the identity.
@@ -76,7 +93,10 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
             "claimed_age": person.claimed_age,
             "assessed_age": person.assessed_age,
             "identity": identity_for_user(user=user, case=case),
+            "identity_removed": person.anonymised_on is not None,
         },
+        # Set once a retention rule removed the identity and the free text (palermo.retention).
+        "retention": retention_notice(ref),
         "due_dates": {
             "reasonable_grounds_due": case.rg_due,
             "reasonable_grounds_due_rule": case.rg_due_version,

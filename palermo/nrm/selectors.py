@@ -104,9 +104,10 @@ def case_get_for_user(*, user, case_id: int) -> Case:
 
 
 def identity_for_user(*, user, case: Case, purpose: str = "view") -> dict | None:
-    """The person's identity if the user may see it (audited as an access), else None."""
+    """The person's identity if the user may see it (audited as an access), else None. None too
+    once a retention rule removed it (``anonymised_on``): there is nothing left to read."""
     person = case.referral.person
-    if person is None or not user.has_perm("people.view_identity", case):
+    if person is None or person.anonymised_on is not None or not user.has_perm("people.view_identity", case):
         return None
     audit_record(actor=user, action="person.view", obj=person, detail={"case_id": case.pk, "purpose": purpose})
     return {

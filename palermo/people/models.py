@@ -53,6 +53,13 @@ class Person(models.Model):
     full_name_bi = models.CharField(max_length=40, blank=True, db_index=True, db_comment="HMAC blind index of given + family name")
     dob_bi = models.CharField(max_length=40, blank=True, db_index=True, db_comment="HMAC blind index of date of birth")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (palermo.retention): the day the identity was removed and the rule version used.
+    anonymised_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Identity removed under a retention rule on this day"
+    )
+    retention_rule = models.CharField(
+        max_length=80, blank=True, help_text="Retention rule version applied, e.g. retention.nrm_case_adult@2018-05-25"
+    )
     history = HistoricalRecords(excluded_fields=["family_name_bi", "full_name_bi", "dob_bi"])
 
     class Meta:

@@ -8,6 +8,7 @@ fail with a message saying how to install them, rather than skipping silently.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -78,13 +79,35 @@ def people(transactional_db):
     return World.create()
 
 
+# Runs in every document before the page's own scripts (through the DevTools protocol, which the
+# page's Content-Security-Policy does not govern): each violation of the policy is reported to
+# the test, so a journey fails when the policy blocked anything, however harmless it looked.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => window.__palermoCspViolation({
+  directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
+  sample: e.sample, page: document.location.pathname}));
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A page in a fresh browser context. The test fails at teardown on a JavaScript error, a
+    failed load, or any Content-Security-Policy violation (``page.csp_violations``): the policy
+    is never weakened for tests (no ``bypass_csp``)."""
     context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
+    violations: list = []
+    context.expose_binding("__palermoCspViolation", lambda source, v: violations.append(v))
+    context.add_init_script(script=CSP_LISTENER)
     page = context.new_page()
     page.base = live_server.url
+    page.csp_violations = violations
     errors = []
+    # Chromium also logs what the policy refused (counted as violations), and any part of the
+    # Permissions-Policy header it could not understand (an error).
+    page.on("console", lambda m: None if m.type != "error" else
+            violations.append({"console": m.text}) if "Content Security Policy" in m.text else
+            errors.append(f"console: {m.text}") if "Permissions-Policy" in m.text else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # A stylesheet, script or image that fails to load is an error; a page that is meant to
     # answer 403 or 404 is not.
@@ -94,8 +117,16 @@ def page(browser, live_server):
     # the favicon of a page left at once) is not a failure of Palermo's; any other failure is.
     page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "") else errors.append(f"failed {r.url}: {r.failure}"))
     yield page
+    if not page.is_closed():
+        page.evaluate("0")  # a round trip, so a violation reported just now has arrived
     context.close()
     assert not errors, f"JavaScript errors or failed loads in the browser: {errors}"
+    assert not violations, f"Content-Security-Policy violations in the browser: {violations}"
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
 
 
 class Pages:
@@ -118,11 +149,17 @@ class Pages:
     @staticmethod
     def check(page, name: str, *, screenshot: bool = True) -> None:
         """axe-core at WCAG 2.2 A/AA on the page as it is now: zero violations allowed. Also
-        checks the stylesheet loaded (colour contrast needs it) and saves a screenshot."""
+        checks the stylesheet loaded (colour contrast needs it), GOV.UK Frontend's JavaScript
+        started, the Content-Security-Policy refused nothing so far, and saves a screenshot."""
         font = page.evaluate("getComputedStyle(document.querySelector('.govuk-footer')).fontFamily")
         assert font.lower().startswith("arial"), f"{name}: the stylesheet did not load (footer font-family {font!r})"
         assert "govuk-frontend-supported" in page.evaluate("document.body.className"), f"{name}: GOV.UK JS did not start"
-        page.add_script_tag(path=str(AXE))
+        # initAll() ran (palermo/govuk-init.js): each component it starts is marked data-<module>-init.
+        assert page.locator(".govuk-skip-link[data-govuk-skip-link-init]").count() == 1, f"{name}: GOV.UK initAll() did not run"
+        assert not page.csp_violations, f"{name}: Content-Security-Policy violations: {page.csp_violations}"
+        # axe goes in through the DevTools protocol, which the page's policy does not govern (a
+        # <script> tag would be refused: the policy allows no inline script).
+        page.evaluate("() => {\n" + _axe_source() + "\n}")
         result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         violations = result["violations"]
         if screenshot:

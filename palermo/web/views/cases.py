@@ -202,10 +202,16 @@ def decision_create(request, case_id: int):
     on = form.cleaned_data.get("decided_on") if form.is_bound and hasattr(form, "cleaned_data") else None
     on = on or today
     standard, citation = deadlines.standard_of_proof(kind=_standard_stage(case, kind), on=on)
+    returned = case.decisions.filter(state="returned").select_related("reviewed_by").order_by("-reviewed_on", "-id").first()
+    if returned is not None:
+        # The page shows the reviewer's note (encrypted at rest; it may describe the person), as
+        # the review page shows the decision maker's reasons: an audited read, like that one.
+        audit_record(actor=request.user, action="decision.view", obj=returned,
+                     detail={"case_id": case.pk, "shown": "review_note"})
     return render(request, "web/decision_form.html", {
         "case": case, "form": form, "kind": kind, "title": KIND_TITLES[kind], "standard": standard,
         "standard_citation": citation, "standard_on": on, "info": case_elements_assessment(case),
-        "returned": case.decisions.filter(state="returned").select_related("reviewed_by").order_by("-reviewed_on", "-id").first(),
+        "returned": returned,
     })
 
 

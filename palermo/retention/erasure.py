@@ -1,0 +1,103 @@
+"""What removing a person's identity erases, field by field, in the records and in their history.
+
+:data:`ERASE` names, per model, every field that identifies a person or may describe them in free
+text, with the value it is set to. The same fields are erased in the model's django-simple-history
+table (``Historical…``), which keeps the ciphertext of every earlier value: removing the current
+value alone would leave the old ones readable by anyone with the key.
+
+**Kept** (the statistics columns): on the person, the pseudonym, gender, nationalities and whether
+an interpreter was needed; on the referral, everything that is not free text (dates, nation,
+police force area, where the exploitation happened, exploitation types, indicators and flags,
+adult or child, age at exploitation, consent, the local authority, the referring organisation);
+the case (status, competent authority, every date and rule version, the coded act, means and
+purpose); decisions (kind, outcome, dates, reason codes, who decided and reviewed); steps (action,
+states, date, reason code); the coded decision on a possible match. **Removed** beyond the
+encrypted fields: the blind indexes (keyed hashes of name and date of birth: whoever holds the key
+could confirm a guessed name), the exact claimed and assessed ages and the languages (with
+gender, nationality and dates they narrow a person down; the statistics use adult or child and
+age at exploitation, which are kept).
+
+:func:`unhandled_encrypted_fields` is the guard: every encrypted field of every model (history
+models included) must be erased here or be listed in :data:`NOT_VICTIM_DATA` with the reason, so
+a new encrypted field cannot be added without deciding what retention does with it.
+``retention_apply`` refuses to run while one is unhandled, and a test fails.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Model, QuerySet
+
+from palermo.core.fields import EncryptedTextField
+
+#: model label -> {field name: value it is set to when the identity is removed}
+ERASE: dict[str, dict[str, object]] = {
+    "people.person": {
+        "given_name": "",
+        "family_name": "",
+        "aliases": "",
+        "date_of_birth": None,
+        "contact_details": "",
+        "family_name_bi": "",
+        "full_name_bi": "",
+        "dob_bi": "",
+        "claimed_age": None,
+        "assessed_age": None,
+        "languages": [],
+        "dob_precision": "unknown",
+    },
+    "nrm.referral": {"narrative": ""},
+    "nrm.decision": {"reason_text": "", "review_note": ""},
+    "nrm.casetransition": {"note": ""},
+    "linkage.linkcandidate": {"reason_text": ""},
+}
+
+#: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,
+#: or another rule covers it). Empty today; a field goes here only with its reason.
+NOT_VICTIM_DATA: dict[str, str] = {}
+
+
+def tracked_label(model: type[Model]) -> str:
+    """The label of the model a history model tracks (``people.person`` for
+    ``people.historicalperson``), else the model's own label."""
+    tracked = getattr(model, "instance_type", None)
+    return (tracked or model)._meta.label_lower
+
+
+def unhandled_encrypted_fields() -> list[str]:
+    """Every encrypted field, in any model or history model, that :data:`ERASE` does not erase
+    and :data:`NOT_VICTIM_DATA` does not excuse; and every ERASE entry that names no field."""
+    problems = []
+    for model in apps.get_models():
+        label = tracked_label(model)
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, EncryptedTextField):
+                continue
+            if field.name in ERASE.get(label, {}) or f"{label}.{field.name}" in NOT_VICTIM_DATA:
+                continue
+            problems.append(f"{model._meta.label_lower}.{field.name}")
+    for label, fields in ERASE.items():
+        model = apps.get_model(label)
+        names = {f.name for f in model._meta.concrete_fields}
+        problems += [f"{label}.{name} (in ERASE, but the model has no such field)" for name in fields if name not in names]
+    return sorted(set(problems))
+
+
+def erase(label: str, qs: QuerySet, **also) -> int:
+    """Set every field :data:`ERASE` lists for ``label`` on the rows of ``qs`` (plus ``also``).
+    Returns the number of rows."""
+    return qs.update(**ERASE[label], **also)
+
+
+def erase_history(label: str, ids) -> int:
+    """Erase the same fields in every history row of the records ``ids`` (fields the history
+    model does not keep, such as the person's blind indexes, are skipped). Returns the number of
+    history rows."""
+    model = apps.get_model(label)
+    history = getattr(model, "history", None)
+    if history is None:
+        return 0
+    hmodel = history.model
+    names = {f.name for f in hmodel._meta.concrete_fields}
+    values = {k: v for k, v in ERASE[label].items() if k in names}
+    return hmodel.objects.filter(id__in=list(ids)).update(**values)

@@ -1,0 +1,285 @@
+"""The authorization matrix: every page, API operation and export × every role × how the record
+relates to the user, checked against the table in ``matrix.csv`` (read ``README.md`` beside it).
+
+The routes come from the URL configuration and the operations from the OpenAPI schema, so a new
+route or operation with no row in the table fails ``test_every_route_and_operation_has_a_row``.
+Each cell is one real request through the Django test client (a session for pages, a bearer
+token for the API), inside a savepoint that is rolled back, so a permitted write really happens
+and the next cell starts from the same records. Besides the expected outcome, every response is
+searched for every synthetic person's name, narrative and reasons: a marker may appear only for
+a role that sees that person's identity on the case page, never in an export, and a response
+that shows an identity must have written an audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from palermo.core.models import AuditEvent
+from palermo.nrm.export import EXPORT_COLUMNS
+
+from . import universe as U
+from .calls import API, PAGES, Call, admin_call
+
+MATRIX = Path(__file__).with_name("matrix.csv")
+KEY_COLUMNS = ["surface", "method", "endpoint", "relation"]
+VALUES = {"200", "201", "302", "400", "401", "403", "404", "405", "409", "422",
+          "sign-in", "admin-login", "id", "listed", "hidden", "n/a"}
+#: Endpoints that list records: the cell says whether the slot's record is in the answer.
+LISTS = {
+    ("page", "GET", "/cases/"): "case", ("page", "GET", "/reviews/"): "review", ("page", "GET", "/duty-to-notify/"): "dtn",
+    ("api", "GET", "/api/v1/cases"): "case", ("api", "POST", "/api/v1/cases/search"): "case",
+    ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
+    ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
+    ("export", "CLI", "palermo export cases"): "case",
+}
+#: Which record of the slot an endpoint is about, when it is not the slot's open case.
+RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
+EXPORTS = {("api", "GET", "/api/v1/cases.csv"), ("export", "CLI", "palermo export cases")}
+#: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
+IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink"}
+
+
+@dataclass(frozen=True)
+class Row:
+    surface: str
+    method: str
+    endpoint: str
+    relation: str
+    cells: dict[str, str]
+
+
+def load_matrix() -> list[Row]:
+    with MATRIX.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(line for line in fh if not line.startswith("#"))
+        assert reader.fieldnames == KEY_COLUMNS + U.COLUMNS, f"matrix.csv columns must be {KEY_COLUMNS + U.COLUMNS}"
+        rows = [Row(r["surface"], r["method"], r["endpoint"], r["relation"], {c: r[c].strip() for c in U.COLUMNS})
+                for r in reader]
+    return rows
+
+
+# --- what exists ------------------------------------------------------------------------------
+def _walk(resolver, prefix=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield "/" + prefix + str(p.pattern)
+
+
+def url_routes() -> set[str]:
+    """Every route of the URL configuration except the API's operations (the schema lists those)."""
+    api_ops = {path for _, path in openapi_operations()}
+    out = set()
+    for route in _walk(get_resolver()):
+        as_openapi = route.replace("<", "{").replace(">", "}")
+        if route.startswith("/api/v1/") and as_openapi in api_ops:
+            continue
+        out.add(route)
+    return out
+
+
+def openapi_operations() -> set[tuple[str, str]]:
+    from palermo.api.api import api
+
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_route_and_operation_has_a_row_and_every_row_exists():
+    """A new page, admin page or API operation fails here until the table says who may use it."""
+    rows = load_matrix()
+    in_table = {(r.surface, r.endpoint) for r in rows}
+    routes = url_routes()
+    missing = sorted(r for r in routes if ("page", r) not in in_table and ("admin", r) not in in_table)
+    missing += sorted(f"{m} {p}" for m, p in openapi_operations() if ("api", p) not in in_table
+                      or not any(r.method == m and r.endpoint == p for r in rows))
+    assert not missing, "Routes or operations with no row in matrix.csv:\n  " + "\n  ".join(missing)
+    stale = sorted({f"{r.surface} {r.method} {r.endpoint}" for r in rows
+                    if (r.surface in {"page", "admin"} and r.endpoint not in routes)
+                    or (r.surface == "api" and (r.method, r.endpoint) not in openapi_operations())})
+    assert not stale, "Rows in matrix.csv for routes that no longer exist:\n  " + "\n  ".join(stale)
+    for r in rows:
+        bad = {c: v for c, v in r.cells.items() if v not in VALUES}
+        assert not bad, f"{r}: unknown values {bad} (allowed: {sorted(VALUES)})"
+        assert r.relation in [*U.RELATIONS, "-"], r
+        if r.surface == "page":
+            assert (r.method, r.endpoint) in PAGES, f"no call for {r.method} {r.endpoint} in calls.PAGES"
+        if r.surface == "api":
+            assert (r.method, r.endpoint) in API, f"no call for {r.method} {r.endpoint} in calls.API"
+    keys = Counter((r.surface, r.method, r.endpoint, r.relation) for r in rows)
+    assert not [k for k, n in keys.items() if n > 1], "rows repeated in matrix.csv"
+
+
+def test_the_matrix_has_at_least_500_cells_that_make_a_request():
+    cells = sum(1 for r in load_matrix() for v in r.cells.values() if v != "n/a")
+    assert cells >= 500, cells
+
+
+# --- running the cells ------------------------------------------------------------------------
+class Runner:
+    """Makes each cell's request as its column's user and says what happened, in the table's words."""
+
+    def __init__(self, universe: U.Universe, rows: list[Row]):
+        self.u = universe
+        self.rows = rows
+        self.web = {}
+        for col in U.COLUMNS:
+            client = Client()
+            if col != U.ANONYMOUS:
+                client.force_login(universe.users[col])
+            self.web[col] = client
+        self.api = Client()
+        page_detail = next(r for r in rows if r.surface == "page" and r.endpoint == "/cases/<int:case_id>/"
+                           and r.relation == "own")
+        assert page_detail
+        self.sees_identity = self._identity_visibility()
+        self.failures: list[str] = []
+
+    def _identity_visibility(self) -> dict[str, set[str]]:
+        """Column -> slots whose people it may see by name: the case page's row says so."""
+        detail = {r.relation: r.cells for r in self.rows if r.surface == "page" and r.endpoint == "/cases/<int:case_id>/"}
+        out = {}
+        for col in U.COLUMNS:
+            out[col] = {name for name, slot in self.u.slots.items()
+                        if detail.get(self.u.relation(col, slot), {}).get(col) == "id"}
+        return out
+
+    def slot(self, row: Row, col: str):
+        kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
+        for slot in self.u.slots.values():
+            if self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None):
+                return slot
+        return None
+
+    def reference(self, row: Row, slot) -> str:
+        kind = LISTS[(row.surface, row.method, row.endpoint)]
+        return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
+                "dtn": slot.dtn.reference if slot.dtn else ""}[kind]
+
+    def request(self, row: Row, col: str, call: Call):
+        if row.surface == "export":
+            user = self.u.users.get(col)
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "export.csv"
+                try:  # anonymous: nobody to export as, which the command refuses
+                    call_command("export", "cases", "--as", user.username if user else "m.no-such-user",
+                                 "--output", str(out), stdout=io.StringIO(), stderr=io.StringIO())
+                except CommandError:
+                    return 401, b""
+                return 200, out.read_bytes()
+        if row.surface == "api":
+            headers = {} if col == U.ANONYMOUS else {"Authorization": f"Bearer {self.u.tokens[col]}"}
+            fn = getattr(self.api, row.method.lower())
+            if call.data is not None:
+                resp = fn(call.path, json.dumps(call.data), content_type="application/json", headers=headers)
+            else:
+                resp = fn(call.path, headers=headers)
+        else:
+            client = self.web[col]
+            fn = getattr(client, row.method.lower())
+            resp = fn(call.path, call.data) if call.data is not None else fn(call.path)
+        body = b"".join(resp.streaming_content) if getattr(resp, "streaming", False) else resp.content
+        return resp, body
+
+    def run(self, row: Row, col: str) -> None:
+        expected = row.cells[col]
+        slot = None if row.relation == "-" else self.slot(row, col)
+        where = f"{row.surface} {row.method} {row.endpoint} [{row.relation}] as {col}"
+        if row.relation != "-" and slot is None:
+            if expected != "n/a":
+                self.failures.append(f"{where}: expected {expected}, but no record has this relation to {col} (write n/a)")
+            return
+        if expected == "n/a":
+            self.failures.append(f"{where}: written n/a, but slot {slot.name} has this relation: write the outcome")
+            return
+        call = self.call_for(row, slot)
+        user = self.u.users.get(col)
+        sid = transaction.savepoint()
+        try:
+            before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            resp, body = self.request(row, col, call)
+            text = body.decode("utf-8", "replace")
+            got = self.observe(row, resp, text, slot)
+            if got != expected:
+                self.failures.append(f"{where}: expected {expected}, got {got}")
+            self.check_leaks(row, col, text, where, got)
+            if slot is not None and user is not None and any(m in text for m in slot.markers):
+                actions = set(AuditEvent.objects.filter(id__gt=before, actor=user).values_list("action", flat=True))
+                if not actions & IDENTITY_READS:
+                    self.failures.append(f"{where}: showed an identity without an audit event (events: {sorted(actions)})")
+            if (row.surface, row.method, row.endpoint) in EXPORTS and got in {"listed", "hidden"}:
+                self.check_export(where, text, user, before)
+        finally:
+            transaction.savepoint_rollback(sid)
+
+    def call_for(self, row: Row, slot) -> Call:
+        if row.surface == "admin":
+            return admin_call(row.endpoint, self.u)
+        if row.surface == "export":
+            return Call("")
+        table = PAGES if row.surface == "page" else API
+        return table[(row.method, row.endpoint)](self.u, slot)
+
+    def observe(self, row: Row, resp, text: str, slot) -> str:
+        status = resp if isinstance(resp, int) else resp.status_code
+        if status == 302:
+            location = resp["Location"]
+            if row.surface == "admin" and location.startswith("/admin/"):
+                return "admin-login" if location.startswith("/admin/login/") else "302"
+            if location.startswith("/sign-in/"):
+                return "sign-in"
+            if location.startswith("/admin/login/"):
+                return "admin-login"
+            return "302"
+        if status == 200 and (row.surface, row.method, row.endpoint) in LISTS:
+            return "listed" if self.reference(row, slot) in text else "hidden"
+        if status == 200 and slot is not None and any(m in text for m in slot.markers):
+            return "id"
+        return str(status)
+
+    def check_leaks(self, row: Row, col: str, text: str, where: str, got: str) -> None:
+        allowed = set() if (row.surface, row.method, row.endpoint) in EXPORTS else self.sees_identity[col]
+        for marker, slot_name in self.u.all_markers().items():
+            if marker in text and slot_name not in allowed:
+                self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
+                return
+
+    def check_export(self, where: str, text: str, user, before: int) -> None:
+        header = next(csv.reader(io.StringIO(text)), [])
+        if header != EXPORT_COLUMNS:
+            self.failures.append(f"{where}: export columns {header} are not {EXPORT_COLUMNS}")
+        if not AuditEvent.objects.filter(id__gt=before, actor=user, action="case.export").exists():
+            self.failures.append(f"{where}: export not audited")
+
+
+@pytest.fixture
+def runner(db, settings):
+    settings.PALERMO_LINK_ON_REFERRAL = False
+    return Runner(U.build(), load_matrix())
+
+
+@pytest.mark.parametrize("surface", ["page", "api", "export", "admin"])
+def test_matrix(runner, surface):
+    """Every cell of the table for one surface; all mismatches are reported together."""
+    cells = 0
+    for row in runner.rows:
+        if row.surface != surface:
+            continue
+        for col in U.COLUMNS:
+            runner.run(row, col)
+            cells += 1
+    assert cells, f"no rows for {surface}"
+    assert not runner.failures, f"{len(runner.failures)} of {cells} cells differ from matrix.csv:\n  " + "\n  ".join(runner.failures)

@@ -1,0 +1,192 @@
+"""The records and users the authorization matrix is checked against.
+
+Eight *slots*, each a referring organisation with a kind of case. Every slot holds:
+
+* ``case``: an adult or child NRM case, referred three weeks ago and still waiting for its
+  reasonable grounds decision (so it is overdue, and every decision page is open);
+* ``review_case``: the same kind of case with a negative reasonable grounds decision awaiting
+  a second review (``review_decision``);
+* ``dtn``: a Duty to Notify report by the same first responder;
+* ``candidate``: a pending possible match between the two cases' people.
+
+Every person has a name, date of birth and narrative seen nowhere else (``markers``), so a
+response that shows any of them can be traced to the slot it leaked from.
+
+How a slot relates to a user (``relation``) is worked out from the records, not written by hand:
+the first that holds of own record, own organisation's, routed to my competent authority, a child
+case my local authority leads, another organisation of my kind's, none of these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from palermo.accounts import roles as R
+from palermo.accounts.models import ApiToken, Membership, Organisation, User
+from palermo.demo import organisations_load
+from palermo.linkage.models import LinkCandidate
+from palermo.nrm import services
+from palermo.nrm.schemas import DecisionIn, ReferralIn
+
+PASSWORD = "matrix-password-2026"
+
+#: The roles of the matrix's columns, each held by one user at one organisation.
+ROLE_USERS = {
+    R.FIRST_RESPONDER: ("m.responder", "MET"),
+    R.DECISION_MAKER: ("m.decider", "SCA"),
+    R.REVIEWER: ("m.reviewer", "SCA"),
+    R.CHILDRENS_SERVICES: ("m.children", "HILLINGDON"),
+    R.SUPPORT_WORKER: ("m.support", "SALVARMY"),
+    R.INTELLIGENCE_OFFICER: ("m.intel", "UKHTC"),
+    R.ANALYST: ("m.analyst", "STATS"),
+    R.MONITOR: ("m.monitor", "RAPPORTEUR"),
+    R.ADMINISTRATOR: ("m.admin", "CARDIFF"),
+}
+NO_ROLE, ANONYMOUS = "no_role", "anonymous"
+COLUMNS = [*ROLE_USERS, NO_ROLE, ANONYMOUS]
+
+#: Other people who refer and decide (never a column).
+HELPERS = {
+    "met2": (R.FIRST_RESPONDER, "MET"),
+    "gmp": (R.FIRST_RESPONDER, "GMP"),
+    "hill": (R.FIRST_RESPONDER, "HILLINGDON"),
+    "salv": (R.FIRST_RESPONDER, "SALVARMY"),
+    "poppy": (R.FIRST_RESPONDER, "POPPY"),
+    "sca": (R.DECISION_MAKER, "SCA"),
+    "ieca": (R.DECISION_MAKER, "IECA"),
+}
+
+# slot: (referred by, child's local authority or None for an adult, immigration enforcement)
+SLOTS = {
+    "met_own": ("m.responder", None, False),
+    "met_colleague": ("met2", None, False),
+    "gmp_ieca": ("gmp", None, True),
+    "child_hillingdon": ("gmp", "HILLINGDON", False),
+    "child_cardiff": ("gmp", "CARDIFF", False),
+    "hillingdon_adult": ("hill", None, True),
+    "salvation_army": ("salv", None, True),
+    "poppy": ("poppy", None, True),
+}
+
+# Synthetic markers, one family name per person (two people a slot), unlike any real name.
+FAMILY = {
+    "met_own": ("Quarrendon", "Quarrendale"), "met_colleague": ("Wythenbury", "Wythenholt"),
+    "gmp_ieca": ("Ozzlethorpe", "Ozzlemere"), "child_hillingdon": ("Fennimorrow", "Fennimarsh"),
+    "child_cardiff": ("Brackwhistle", "Brackwater"), "hillingdon_adult": ("Glimmerdew", "Glimmerholt"),
+    "salvation_army": ("Thistlewaite", "Thistlemoor"), "poppy": ("Pennyroyce", "Pennyrake"),
+}
+RELATIONS = ["own", "own_org", "routed", "child_la", "other_org", "none"]
+
+
+@dataclass
+class Slot:
+    name: str
+    case: object
+    review_case: object
+    review_decision: object
+    dtn: object
+    candidate: object
+    markers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Universe:
+    users: dict[str, User]  # column -> user (no anonymous)
+    helpers: dict[str, User]
+    tokens: dict[str, str]  # column -> raw API token
+    slots: dict[str, Slot]
+    orgs: dict[str, Organisation]
+
+    def relation(self, column: str, slot: Slot) -> str:
+        """How ``slot`` relates to the user of ``column`` (see the module docstring)."""
+        user = self.users.get(column)
+        memberships = list(Membership.objects.filter(user=user).select_related("organisation")) if user else []
+        orgs = {m.organisation_id for m in memberships}
+        kinds = {m.organisation.kind for m in memberships}
+        ref, case = slot.case.referral, slot.case
+        if user is not None and ref.officer_id == user.pk:
+            return "own"
+        if ref.first_responder_org_id in orgs:
+            return "own_org"
+        if case.competent_authority_id in orgs:
+            return "routed"
+        if ref.is_child and ref.local_authority_id in orgs:
+            return "child_la"
+        involved = [ref.first_responder_org, case.competent_authority] + ([ref.local_authority] if ref.is_child else [])
+        if any(o.kind in kinds for o in involved):
+            return "other_org"
+        return "none"
+
+    def slot_for(self, column: str, relation: str) -> Slot | None:
+        """The first slot (in SLOTS order) that has ``relation`` to the column's user."""
+        for slot in self.slots.values():
+            if self.relation(column, slot) == relation:
+                return slot
+        return None
+
+    def all_markers(self) -> dict[str, str]:
+        return {m: name for name, s in self.slots.items() for m in s.markers}
+
+
+def _user(username: str, role: str | None, org: Organisation | None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, first_name="Matrix", last_name=username)
+    if role:
+        Membership.objects.create(user=user, organisation=org, role=role)
+        if role == R.ADMINISTRATOR:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    return user
+
+
+def _referral(*, actor, family: str, received: dt.date, la: str | None, immigration: bool, consent="given",
+              marker: str) -> object:
+    person = {"given_name": "Ysolde", "family_name": family, "date_of_birth": "1990-02-03" if la is None else "2011-02-03",
+              "dob_precision": "exact", "gender": "female", "nationalities": ["ALB"], "languages": [],
+              "interpreter_needed": False, "contact_details": f"Synthetic contact {marker}"}
+    payload = {
+        "received_on": received.isoformat(), "nation": "england", "police_force_area": "metropolitan",
+        "exploitation_location": "uk", "exploitation_types": ["labour"], "indicators": ["debt_bondage"],
+        "narrative": f"Synthetic narrative {marker}", "age_at_exploitation": "adult" if la is None else "child",
+        "under_18": "no" if la is None else "yes", "consent": consent if la is None else "not_required",
+        "immigration_enforcement": immigration, "person": person,
+    }
+    if la:
+        payload["local_authority"] = la
+    return services.referral_create(actor=actor, data=ReferralIn.model_validate(payload))
+
+
+@override_settings(PALERMO_LINK_ON_REFERRAL=False)
+def build() -> Universe:
+    orgs = organisations_load()
+    users = {col: _user(name, col, orgs[code]) for col, (name, code) in ROLE_USERS.items()}
+    users[NO_ROLE] = _user("m.nobody", None, None)
+    helpers = {name: _user(f"m.{name}", role, orgs[code]) for name, (role, code) in HELPERS.items()}
+    by_name = {**{u.username: u for u in users.values()}, **helpers}
+    tokens = {col: ApiToken.issue(user)[1] for col, user in users.items()}
+    received = timezone.localdate() - dt.timedelta(days=21)  # its 5-working-day target has passed
+    slots = {}
+    for name, (referrer, la, immigration) in SLOTS.items():
+        actor = by_name[referrer]
+        fam_a, fam_b = FAMILY[name]
+        case = _referral(actor=actor, family=fam_a, received=received, la=la, immigration=immigration,
+                         marker=f"{fam_a}-narr").case
+        review_case = _referral(actor=actor, family=fam_b, received=received, la=la, immigration=immigration,
+                                marker=f"{fam_b}-narr").case
+        decider = helpers["ieca" if review_case.competent_authority.code == "IECA" else "sca"]
+        decision = services.decision_record(actor=decider, case=review_case, data=DecisionIn(
+            kind="reasonable_grounds", outcome="negative", decided_on=received + dt.timedelta(days=1),
+            reason_codes=["no_means"], reason_text=f"Synthetic reasons {fam_b}-why"))
+        dtn = None
+        if la is None:
+            dtn = _referral(actor=actor, family=f"{fam_a}dtn", received=received, la=None, immigration=immigration,
+                            consent="refused", marker=f"{fam_a}-dtn").duty_to_notify
+        pa, pb = sorted([case.referral.person, review_case.referral.person], key=lambda p: p.pk)
+        cand = LinkCandidate.objects.create(person_a=pa, person_b=pb, match_probability=0.9, match_weight=6.0,
+                                            model_version="matrix", found_by="batch")
+        markers = [fam_a, fam_b, f"{fam_a}dtn", f"{fam_a}-narr", f"{fam_b}-narr", f"{fam_b}-why"]
+        slots[name] = Slot(name, case, review_case, decision, dtn, cand, markers)
+    return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs)

@@ -1,0 +1,241 @@
+"""Security headers on every kind of response (issue 13, item 6).
+
+Every URL Palermo routes (read from the URL configuration itself, so a new page is checked the day
+it is added), every operation of the API's OpenAPI schema, the Swagger docs, the admin, the error
+pages and the static files carry: a Content-Security-Policy without 'unsafe-inline' or
+'unsafe-eval'; nosniff; a same-origin Referrer-Policy and Cross-Origin-Opener-Policy; a
+Permissions-Policy denying camera, microphone, geolocation, payment and USB; and, except static
+files, ``Cache-Control: no-store`` and ``X-Frame-Options: DENY``. Every HTML page is also free of
+the inline script and style that policy would block (the browser journeys prove the pages still
+work with it on)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from palermo.accounts.models import ApiToken, Organisation
+from palermo.law.offences import offence_list
+from palermo.linkage.models import LinkCandidate
+from palermo.web.referral import STEPS
+from tests.security.helpers import Api, person, web
+
+pytestmark = pytest.mark.django_db
+
+FORBIDDEN_SOURCES = {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:"}
+DENIED_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb")
+EXPECTED_STATUSES = {200, 301, 302, 401, 403, 404, 405, 409, 422}
+
+# Markup a policy without 'unsafe-inline' blocks: a script element without src (a JSON data
+# block is not run, so it is allowed), a style element or attribute, an event-handler attribute,
+# a javascript: URL.
+INLINE = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"
+    r"|<style[\s>]|<[^>]*\sstyle\s*=|<[^>]*\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+def csp(resp) -> dict[str, list[str]]:
+    """The Content-Security-Policy header as ``{directive: [sources]}``."""
+    directives = {}
+    for part in resp.headers.get("Content-Security-Policy", "").split(";"):
+        if part.strip():
+            name, *sources = part.split()
+            directives[name.lower()] = sources
+    return directives
+
+
+def assert_secure_headers(resp, where: str, *, static: bool = False) -> None:
+    policy = csp(resp)
+    assert policy, f"{where}: no Content-Security-Policy"
+    assert policy.get("default-src") == ["'self'"], (where, policy)
+    assert policy.get("script-src") == ["'self'"] and policy.get("style-src") == ["'self'"], (where, policy)
+    assert policy.get("object-src") == ["'none'"] and policy.get("base-uri") == ["'none'"], (where, policy)
+    assert policy.get("form-action") == ["'self'"] and policy.get("frame-ancestors") == ["'none'"], (where, policy)
+    weak = {s for sources in policy.values() for s in sources} & FORBIDDEN_SOURCES
+    assert not weak, f"{where}: the policy allows {weak}"
+    assert resp.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert resp.headers.get("Referrer-Policy") == "same-origin", where
+    assert resp.headers.get("Cross-Origin-Opener-Policy") == "same-origin", where
+    permissions = resp.headers.get("Permissions-Policy", "")
+    missing = [f for f in DENIED_FEATURES if f"{f}=()" not in permissions]
+    assert not missing, f"{where}: Permissions-Policy does not deny {missing}"
+    cache = resp.headers.get("Cache-Control", "")
+    if static:
+        assert "no-store" not in cache and "max-age" in cache, (where, cache)
+    else:
+        assert cache == "no-store", (where, cache)
+        assert resp.headers.get("X-Frame-Options") == "DENY", where
+    if resp.headers.get("Content-Type", "").startswith("text/html"):
+        body = resp.content.decode()
+        found = INLINE.search(body)
+        assert found is None, f"{where}: inline script or style the policy blocks: {found and found.group(0)!r}"
+
+
+# --- the objects every URL parameter needs -------------------------------------------------
+
+
+@pytest.fixture
+def things(world):
+    """Real objects for every parameter a URL takes: a case in the SCA's scope with a negative
+    decision awaiting review, a possible match, an organisation with history, a group, a token."""
+    for user in (world.admin,):
+        user.is_staff = True
+        user.save()
+    case = world.case(person=person())
+    negative = world.rg(case, outcome="negative")
+    other = world.case(person=person(given="Ksanthippa"))
+    candidate = LinkCandidate.objects.create(
+        person_a=case.referral.person, person_b=other.referral.person, match_probability=0.9, match_weight=5.0,
+        model_version="t", found_by="referral")
+    org = Organisation.objects.get(code="SCA")
+    org.name = org.name + " "
+    org.save()  # a second history record
+    Group.objects.create(name="Example group")
+    ApiToken.issue(world.decider)
+    return {"case": case, "decision": negative, "candidate": candidate, "org": org}
+
+
+def _admin_object_id(route: str):
+    """The primary key of a real object of the model an admin route is for."""
+    if route.startswith("admin/r/"):  # "view on site": the content type's object, here an organisation
+        return Organisation.objects.order_by("pk").first().pk
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    model = apps.get_model(match.group(1), match.group(2))
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"no {model._meta.label} to open {route}"
+    return obj.pk
+
+
+def _value(name: str, route: str, things: dict) -> str:
+    """A real value for URL parameter ``name`` of ``route``. A parameter not listed here fails the
+    test, so a new kind of URL cannot go unchecked."""
+    org = things["org"]
+    values = {
+        "case_id": lambda: things["case"].pk,
+        "decision_id": lambda: things["decision"].pk,
+        "candidate_id": lambda: things["candidate"].pk,
+        "pseudonym": lambda: things["case"].referral.person.pseudonym,
+        "offence_id": lambda: offence_list()[0].id,
+        "slug": lambda: next(iter(STEPS)),
+        "object_id": lambda: _admin_object_id(route),
+        "content_type_id": lambda: ContentType.objects.get_for_model(Organisation).pk,
+        "id": lambda: things["world"].admin.pk,
+        "app_label": lambda: "accounts",
+        "url": lambda: "no-such-admin-page/",
+        "history_id": lambda: org.history.order_by("history_id").first().history_id,
+    }
+    assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
+    return str(values[name]())
+
+
+def _concrete(route: str, things: dict) -> str:
+    """``route`` (a path() route or a regex) with every parameter replaced by a real value."""
+    route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: _value(m.group(1), route, things), route)
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: _value(m.group(1), route, things), route)
+    positional = iter(["object_id", "history_id"])  # simple_history's ^([^/]+)/history/([^/]+)/$
+    route = re.sub(r"\(\[\^/\]\+\)", lambda m: _value(next(positional), route, things), route)
+    return "/" + route.replace("^", "").replace("$", "")
+
+
+def every_route(patterns=None, prefix: str = ""):
+    """Every route of the URL configuration, with its prefixes, as written."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            yield from every_route(p.url_patterns, prefix + str(p.pattern))
+        else:
+            assert isinstance(p, URLPattern)
+            yield prefix + str(p.pattern)
+
+
+def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, things):
+    """Every route, fetched anonymously and as a first responder, a decision maker, a reviewer, a
+    monitor and an administrator: whatever the answer (page, redirect to sign in, 403, 404, 409,
+    the API's 401), the headers are there."""
+    things["world"] = world
+    routes = list(every_route())
+    assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
+    visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
+                                           ("responder", "decider", "reviewer", "monitor", "admin")}
+    seen: dict[int, int] = {}
+    rendered = set()
+    for route in routes:
+        url = _concrete(route, things)
+        for who, client in visitors.items():
+            resp = client.get(url)
+            where = f"GET {url} as {who} ({resp.status_code})"
+            assert resp.status_code in EXPECTED_STATUSES, where
+            assert_secure_headers(resp, where)
+            seen[resp.status_code] = seen.get(resp.status_code, 0) + 1
+            if resp.status_code in (200, 409):
+                rendered.add(route)
+    # The walk reached real pages, not just sign-in redirects: every web page (but those that
+    # only redirect without a referral under way) and the admin's pages were rendered for
+    # someone, and each kind of refusal was seen.
+    assert {200, 302, 403, 404, 409} <= set(seen), seen
+    only_redirect = {"", "refer/<slug:slug>/", "refer/check-your-answers/", "refer/confirmation/"}
+    web_pages = {r for r in routes if not r.startswith(("admin/", "api/"))} - only_redirect
+    assert web_pages <= rendered, sorted(web_pages - rendered)
+    assert {"admin/", "admin/accounts/organisation/", "admin/accounts/organisation/<path:object_id>/history/",
+            "api/v1/docs", "api/v1/openapi.json"} <= rendered
+
+
+def test_every_api_operation_carries_the_policy_and_no_store(world, things):
+    """Each operation of the OpenAPI schema, called with its own method by a decision maker's
+    token (a body that fails validation is answered 422: those answers too)."""
+    things["world"] = world
+    schema = Client().get("/api/v1/openapi.json").json()
+    api = Api(world.decider)
+    calls = 0
+    for path, operations in schema["paths"].items():
+        url = re.sub(r"\{(\w+)\}", lambda m, p=path: _value(m.group(1), p, things), path).removeprefix("/api/v1")
+        for method in operations:
+            if method == "get":
+                resp = api.get(url)
+            elif method in ("post", "put"):
+                resp = getattr(api, method)(url, {})
+            else:
+                pytest.fail(f"{method.upper()} {path}: add this method to the test")
+            where = f"{method.upper()} {path} ({resp.status_code})"
+            assert resp.status_code in EXPECTED_STATUSES, where
+            assert_secure_headers(resp, where)
+            calls += 1
+    assert calls >= 15
+    resp = Client().get("/api/v1/cases")  # no token
+    assert resp.status_code == 401
+    assert_secure_headers(resp, "GET /api/v1/cases without a token")
+
+
+def test_the_api_docs_allow_data_images_and_nothing_else_more():
+    """Swagger UI's stylesheet draws its icons as data: images; only that page allows them."""
+    docs, page = Client().get("/api/v1/docs"), Client().get("/sign-in/")
+    assert docs.status_code == 200 and "swagger-ui-init.js" in docs.content.decode()
+    assert csp(docs)["img-src"] == ["'self'", "data:"] and csp(page)["img-src"] == ["'self'"]
+    assert {k: v for k, v in csp(docs).items() if k != "img-src"} == {k: v for k, v in csp(page).items() if k != "img-src"}
+
+
+def test_error_pages_carry_the_policy(world, settings):
+    """404, 403 (including a refused CSRF token) and 500 pages."""
+    settings.ROOT_URLCONF = "tests.security.urls_server_error"
+    assert_secure_headers(Client().get("/no-such-page/"), "404")
+    assert_secure_headers(web(world.analyst).get("/cases/"), "403")
+    csrf = Client(enforce_csrf_checks=True).post("/sign-in/", {"username": "x", "password": "y"})
+    assert csrf.status_code == 403 and "Your form was not sent" in csrf.content.decode()
+    assert_secure_headers(csrf, "403 CSRF")
+    failed = Client(raise_request_exception=False).get("/test-server-error/")
+    assert failed.status_code == 500
+    assert_secure_headers(failed, "500")
+
+
+@pytest.mark.parametrize("path", ["/static/app.min.css", "/static/palermo/js-enabled.js",
+                                  "/static/palermo/govuk-init.js", "/static/govuk/govuk-frontend.min.js"])
+def test_static_files_keep_long_caching_and_carry_nosniff(path):
+    resp = Client().get(path)
+    assert resp.status_code == 200, path
+    assert_secure_headers(resp, path, static=True)
+
