@@ -1,6 +1,5 @@
 """Hostile values through the API and the pages. Every string and list an interface accepts has
-a bound; names hold letters of every script but no control characters, digits or formula
-characters; free text refuses NUL and the other control characters; and a refusal is a 422 or a
+a bound; names hold letters of every script but no control characters or formula characters; free text refuses NUL and the other control characters; and a refusal is a 422 or a
 GOV.UK error message, never a server error."""
 
 from __future__ import annotations
@@ -25,8 +24,9 @@ SCRIPTS = [
     ("Ольга", "Петрова-Сидорова"),  # Cyrillic
     ("秀英", "王"),  # Chinese
     ("Siobhán", "O'Brien-Ní Dhuibhir"),
+    ("Unknown", "Woman 1"),  # how an unidentified person is often recorded
 ]
-BAD_NAMES = ["Ilsa\x00bet", "Ilsa\x1b[31mbet", "Marrow\u202egate", "Ilsa\nbet", "=cmd|' /C calc'!A0", "@SUM(1+1)", "Agent 47"]
+BAD_NAMES = ["Ilsa\x00bet", "Ilsa\x1b[31mbet", "Marrow\u202egate", "Ilsa\nbet", "=cmd|' /C calc'!A0", "@SUM(1+1)", "Ilsa_bet"]
 
 
 # --- every interface is bounded -------------------------------------------------------------
