@@ -97,6 +97,12 @@ def test_a_ten_megabyte_field_is_refused_without_reading_it_whole(world, tmp_pat
     assert_refused(world, path, [(3, ROW, "100,000 characters")], reason="unreadable")
 
 
+def test_a_two_megabyte_aliases_value_is_refused(world, tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_text(text(good() + [""], good() + ["A" * 2_000_000], header=[*HEADER, "aliases"]), encoding="utf-8")
+    assert_refused(world, path, [(3, ROW, "100,000 characters")], reason="unreadable")
+
+
 def test_a_million_column_line_is_refused(world, tmp_path):
     path = tmp_path / "wide.csv"
     path.write_text(text(good()) + "," * 1_000_000 + "\n", encoding="utf-8")
