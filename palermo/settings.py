@@ -265,3 +265,11 @@ PALERMO_AUDIT_KEY_FILE = os.environ.get("PALERMO_AUDIT_KEY_FILE", str(DATA_DIR /
 PALERMO_AUDIT_ANCHOR_FILE = os.environ.get("PALERMO_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchors.jsonl"))
 if PRODUCTION and not (os.environ.get("PALERMO_AUDIT_KEY") or os.environ.get("PALERMO_AUDIT_KEY_FILE")):
     raise ImproperlyConfigured("PALERMO_AUDIT_KEY or PALERMO_AUDIT_KEY_FILE must be set when PALERMO_ENV=production")
+
+# --- Backups (`palermo backup` / `palermo restore`; docs/backup.md) ---------------------------
+# The backup key is not a data key: PALERMO_BACKUP_KEY, or a key file of its own
+# (PALERMO_BACKUP_KEY_FILE). Production has no default, so backups refuse to run until one is
+# given; elsewhere a key file is created on first use in the data folder's key folder.
+PALERMO_BACKUP_KEY_FILE = os.environ.get(
+    "PALERMO_BACKUP_KEY_FILE", "" if PRODUCTION else str(DATA_DIR / "keys" / "backup.key")
+)

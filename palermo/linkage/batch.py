@@ -83,8 +83,14 @@ def link_run(
     pairs = [(int(p["record_id_l"]), int(p["record_id_r"]), p["match_probability"], p["match_weight"]) for p in proposed]
     rescore_start = time.perf_counter()
     plan = rescoring.rescore_plan(model=model, threshold=threshold, exclude_pairs=[(a, b) for a, b, _, _ in pairs])
+    # Every write of the run happens here, in one transaction with its audit event: stopped at
+    # any point before the commit, the run leaves nothing behind and can simply be run again.
+    progress(f"Writing {len(pairs):,} proposed pairs and {len(plan.scores):,} rescored in one transaction")
     with transaction.atomic():
-        counts = store_candidates(pairs=pairs, found_by="batch", model_version=version)
+        counts = store_candidates(
+            pairs=pairs, found_by="batch", model_version=version,
+            progress=lambda done, total: progress(f"Stored {done:,} of {total:,} new possible matches (not committed yet)"),
+        )  # fmt: skip
         rescored = rescoring.rescore_apply(plan=plan, actor=actor, started=rescore_start)
         status_counts = Counter(LinkCandidate.objects.values_list("status", flat=True))
         confirmed_edges = list(LinkCandidate.objects.filter(status=CONFIRMED).values_list("person_a_id", "person_b_id"))
@@ -114,6 +120,7 @@ def link_run(
                      detail={k: v for k, v in stats.items() if k not in {"confirmed_cluster_sizes", "proposed_cluster_sizes"}}
                      | {"confirmed_clusters": sum(stats["confirmed_cluster_sizes"].values()),
                         "proposed_clusters": sum(stats["proposed_cluster_sizes"].values())})
+    progress("Written")
     stats["weight_histogram"] = weight_histogram(
         [p["match_weight"] for p in pairs_out], [p["match_probability"] >= threshold for p in pairs_out]
     )

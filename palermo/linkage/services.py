@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,14 +39,18 @@ def review_threshold() -> float:
     return float(getattr(settings, "PALERMO_LINK_REVIEW_THRESHOLD", DEFAULT_REVIEW_THRESHOLD))
 
 
-def store_candidates(*, pairs: list[tuple[int, int, float, float]], found_by: str, model_version: str) -> dict:
+def store_candidates(
+    *, pairs: list[tuple[int, int, float, float]], found_by: str, model_version: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Write ``(person_id, person_id, probability, weight)`` pairs as pending candidates.
 
     A pair already decided (confirmed, rejected or unlinked) is left alone; a pending one gets
     the new score; a withdrawn one (an earlier model stopped proposing it, not a decision) is
     proposed again: pending, with the new score. Returns counts: created, updated, reinstated,
-    already_decided.
-    """
+    already_decided. ``progress(stored, to_store)`` is told every 500 new candidates (a batch run
+    writes thousands, in the caller's transaction).
+    """  # fmt: skip
     counts = {"created": 0, "updated": 0, "reinstated": 0, "already_decided": 0}
     if not pairs:
         return counts
@@ -79,7 +84,9 @@ def store_candidates(*, pairs: list[tuple[int, int, float, float]], found_by: st
             counts["reinstated"] += 1
         else:
             counts["already_decided"] += 1
-    for cand in new:  # one by one, so simple-history records each creation
+    for n, cand in enumerate(new):  # one by one, so simple-history records each creation
+        if progress and n and n % 500 == 0:
+            progress(n, len(new))
         try:
             with transaction.atomic():  # savepoint: another scoring may have stored the pair just now
                 cand.save()

@@ -1,49 +1,67 @@
-"""palermo keys generate | rotate — encryption keys for direct identifiers."""
+"""palermo keys generate | rotate | status — encryption keys for direct identifiers.
+
+The work is in :mod:`palermo.core.keyrotation`; this command parses, shows progress and reports.
+"""
 
 from cryptography.fernet import Fernet
-from django.apps import apps
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
 
-from palermo.core import crypto
-from palermo.core.audit import audit_record
-from palermo.core.fields import EncryptedTextField
+from palermo.core.keyrotation import KeyCounts, keys_rotate, keys_status
+from palermo.core.progress import table_progress
 
 
 class Command(BaseCommand):
     help = (
-        "generate: print a new Fernet key. rotate: re-encrypt every encrypted value under the newest key "
-        "(put the new key first in PALERMO_ENCRYPTION_KEYS or the key file, rotate, then remove the old key)."
+        "generate: print a new key (Fernet; also right for PALERMO_BACKUP_KEY). "
+        "rotate: re-encrypt under the newest key every value still under an older one (put the new key first in "
+        "PALERMO_ENCRYPTION_KEYS or the key file, rotate, check `status`, then remove the old key). "
+        "status: how many values are under each configured key, and how many none of them opens."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["generate", "rotate"])
+        parser.add_argument("action", choices=["generate", "rotate", "status"])
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args, action, verbosity: int = 1, **opts):
         if action == "generate":
             self.stdout.write(Fernet.generate_key().decode())
             return
-        total = 0
-        with transaction.atomic():
-            for model in apps.get_models():
-                fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-                if not fields:
-                    continue
-                names = [f.column for f in fields]
-                table = model._meta.db_table
-                qn = model._meta.pk.column
-                rows = model.objects.values_list(model._meta.pk.attname, flat=True)
-                from django.db import connection
+        console = Console(stderr=True, quiet=verbosity == 0, highlight=False)
+        try:
+            if action == "rotate":
+                with table_progress(console, "Re-encrypted") as progress:
+                    counts = keys_rotate(progress=progress)
+                self.stdout.write(
+                    f"Re-encrypted {counts.rotated:,} values under the newest key; "
+                    f"{counts.by_key[0] - counts.rotated:,} already were ({counts.rows:,} rows)."
+                )
+            else:
+                with table_progress(console, "Checked") as progress:
+                    counts = keys_status(progress=progress)
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrupted. Every value is still readable with the configured keys; run `palermo keys rotate` again "
+                "to finish, and keep the old key until `palermo keys status` shows nothing under it."
+            ) from None
+        self._report(counts)
 
-                with connection.cursor() as cur:
-                    for pk in rows.iterator():
-                        cur.execute(f'SELECT {", ".join(names)} FROM "{table}" WHERE "{qn}" = %s', [pk])
-                        current = cur.fetchone()
-                        rotated = [crypto.rotate(v) if v else v for v in current]
-                        cur.execute(
-                            f'UPDATE "{table}" SET {", ".join(f"{n} = %s" for n in names)} WHERE "{qn}" = %s',
-                            [*rotated, pk],
-                        )
-                        total += 1
-            audit_record(actor=None, action="keys.rotate", detail={"rows": total})
-        self.stdout.write(f"Re-encrypted {total} rows under the newest key.")
+    def _report(self, counts: KeyCounts) -> None:
+        n = len(counts.by_key)
+        self.stdout.write(f"Encrypted values: {counts.values:,}")
+        for i, (fp, count) in enumerate(zip(counts.fingerprints, counts.by_key, strict=True), start=1):
+            label = "newest, used for new values" if i == 1 else "older"
+            self.stdout.write(f"  key {i} of {n} ({label}; fingerprint {fp}): {count:,}")
+        self.stdout.write(f"  opened by no configured key: {counts.unreadable:,}")
+        if counts.unreadable:
+            raise CommandError(
+                f"{counts.unreadable:,} values (in {', '.join(sorted(counts.unreadable_tables))}) cannot be decrypted "
+                "with the configured keys: they were left as they are. Was a key removed before rotation finished? "
+                "Put it back (after the newest key), then run `palermo keys rotate`."
+            )
+        if counts.under_older_keys:
+            self.stdout.write(
+                f"{counts.under_older_keys:,} values are still under an older key: run `palermo keys rotate`, "
+                "and keep every key until this shows none."
+            )
+        elif n > 1:
+            self.stdout.write("Nothing is under an older key: the older keys can be removed.")
