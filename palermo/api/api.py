@@ -5,7 +5,8 @@ Every error has one shape::
     {"error": {"code": "invalid", "message": "…", "fields": {"person.family_name": "Enter …"}}}
 
 with status 400 (malformed request), 401 (no or bad token), 403 (outside your scope or role),
-404 (no such record), 409 (the workflow step is not possible now) or 422 (invalid values).
+404 (no such record), 409 (the workflow step is not possible now), 413 (a body over 1 MB, refused
+before it is read) or 422 (invalid values).
 """
 
 from __future__ import annotations
