@@ -10,6 +10,7 @@ RUNS = [
     ["audit_chain.py", "--events", "20000"],
     ["linkage.py", "--sizes", "10000"],
     ["linkage_incremental.py", "--cases", "300"],
+    ["import_memory.py", "--megabytes", "16"],
 ]
 
 if __name__ == "__main__":

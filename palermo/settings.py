@@ -233,6 +233,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# --- Request size limits (issue 13: hostile input) -------------------------------------
+# Refused before the body is read: 400 on a page, 413 (the API's error shape) on the API.
+# The largest real request is a referral: a 20,000-character narrative is at most ~120 KB of
+# JSON, so 1 MB leaves room and no more. The largest form has a few dozen fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+# Palermo has no upload page (CSV files are imported with `palermo import`), so a file in any
+# form is refused outright rather than written to a temporary folder. Raise it with the page.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+
 # --- Palermo ----------------------------------------------------------------------------
 PALERMO_KEY_FILE = os.environ.get("PALERMO_KEY_FILE", str(DATA_DIR / "keys" / "fernet.keys"))
 PALERMO_BLIND_INDEX_KEY_FILE = str(DATA_DIR / "keys" / "blind-index.key")

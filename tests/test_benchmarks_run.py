@@ -19,6 +19,7 @@ RUNS = [
     (["audit_chain.py", "--events", "200", "--repeat", "1"], ["audit verify, HMAC chain", "audit verify, SHA-256 chain"]),
     (["linkage_incremental.py", "--cases", "40"], ["baseline: decrypt + clean", "warm, all referrals (median)"]),
     (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess"]),
+    (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
 ]
 
 

@@ -5,11 +5,13 @@ Every error has one shape::
     {"error": {"code": "invalid", "message": "…", "fields": {"person.family_name": "Enter …"}}}
 
 with status 400 (malformed request), 401 (no or bad token), 403 (outside your scope or role),
-404 (no such record), 409 (the workflow step is not possible now) or 422 (invalid values).
+404 (no such record), 409 (the workflow step is not possible now), 413 (a body over 1 MB, refused
+before it is read) or 422 (invalid values).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -68,6 +70,13 @@ def _conflict(request, exc: TransitionRefused):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return api.create_response(request, error_body("unauthenticated", "Send a valid API token: Authorization: Bearer <token>"), status=401)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    # DATA_UPLOAD_MAX_MEMORY_SIZE: refused from the Content-Length, before the body is read.
+    return api.create_response(request, error_body(
+        "too_large", "The request is too large: no referral or decision needs more than 1 MB"), status=413)
 
 
 @api.exception_handler(HttpError)

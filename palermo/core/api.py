@@ -23,7 +23,7 @@ class ErrorOut(Schema):
 
 @router.get("/audit-events", response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
             summary="Audit log (monitors)")
-def audit_events(request, action: str | None = None, since: dt.date | None = None,
+def audit_events(request, action: str | None = Query(None, max_length=64), since: dt.date | None = None,
                  page: int = Query(1, ge=1, le=1_000_000), page_size: int = Query(100, ge=1, le=500)):
     reject_unknown_query(request, {"action", "since", "page", "page_size"})
     user = request.auth

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from palermo.core.exceptions import NotFound
+from palermo.core.text import MultiLine, SingleLine
 from palermo.linkage import services
 from palermo.linkage.models import LinkCandidate
 from palermo.linkage.selectors import (
@@ -28,13 +29,13 @@ router = Router(tags=["Linkage"])
 
 class DecisionIn(Schema):
     decision: Literal["confirm", "reject"]
-    reason_code: str
-    reason_text: str
+    reason_code: SingleLine(60)
+    reason_text: MultiLine(4000)
 
 
 class UnlinkIn(Schema):
-    reason_code: str
-    reason_text: str
+    reason_code: SingleLine(60)
+    reason_text: MultiLine(4000)
 
 
 def _person_out(person, user) -> dict[str, Any]:
@@ -121,7 +122,7 @@ class ClusterOut(Schema):
 
 @router.get("/people/{pseudonym}/cluster", response={200: ClusterOut, **ERRORS},
             summary="The people confirmed as the same person (pseudonyms and case references)")
-def person_cluster_get(request, pseudonym: str):
+def person_cluster_get(request, pseudonym: str = Path(..., max_length=12)):
     from palermo.people.models import Person
 
     person = Person.objects.filter(pseudonym=pseudonym).first()

@@ -7,7 +7,8 @@ written, so a half-written clusters file can never be mistaken for a result.
 
 Input columns: ``record_id, given_name, family_name, date_of_birth, gender, nationality,
 recorded_on, source`` (extra columns are ignored). Dates are ``YYYY-MM-DD`` or empty.
-Output columns: ``record_id, cluster_id, match_probability``.
+Output columns: ``record_id, cluster_id, match_probability``. Output cells are formula-safe
+(``palermo.core.spreadsheet``): an id such as ``=cmd|…`` is written as ``'=cmd|…``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from palermo.core.spreadsheet import safe_writer
 from palermo.linkage.backends import check_backend
 from palermo.linkage.cleaning import BadDate, parse_dob
 from palermo.linkage.clustering import ASSIGN_THRESHOLD
@@ -106,7 +108,7 @@ def _atomic_csv(path: Path):
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            yield csv.writer(fh)
+            yield safe_writer(fh)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -27,6 +27,7 @@ from palermo.linkage.selectors import cluster_page_for_user, others_as_likely, p
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
+from palermo.web.forms.base import text_validator
 
 DECISION_CHOICES = [("confirm", _("Yes, they are the same person")), ("reject", _("No, they are not the same person"))]
 
@@ -60,7 +61,8 @@ class DecisionForm(_Form):
                  (_("Same person"), reason_codes_for("confirm")), (_("Not the same person"), reason_codes_for("reject"))],
         error_messages={"required": _("Select the reason"), "invalid_choice": _("Select the reason")},
     )  # fmt: skip
-    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")})
+    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")},
+                                  validators=[text_validator(_("Why"))])
 
 
 class UnlinkForm(_Form):
@@ -68,7 +70,8 @@ class UnlinkForm(_Form):
         choices=[("", _("Choose a reason")), *reason_codes_for("unlink")],
         error_messages={"required": _("Select the reason"), "invalid_choice": _("Select the reason")},
     )
-    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")})
+    reason_text = forms.CharField(max_length=4000, error_messages={"required": _("Enter why")},
+                                  validators=[text_validator(_("Why"))])
 
 
 def _case_or_error(request, case_id: int) -> Case:

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from palermo.api.query import reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
+from palermo.core.text import SingleLine
 from palermo.nrm import services
 from palermo.nrm.audit_detail import case_filters_for_audit
 from palermo.nrm.export import cases_to_csv
@@ -51,13 +52,13 @@ class CaseListOut(Schema):
 
 
 class CaseFilterIn(Schema):
-    status: str | None = None
-    competent_authority: str | None = None
-    exploitation_type: str | None = None
-    nation: str | None = None
+    status: SingleLine(40) | None = None
+    competent_authority: SingleLine(60) | None = None
+    exploitation_type: SingleLine(60) | None = None
+    nation: SingleLine(40) | None = None
     age_group: Literal["child", "adult"] | None = None
     due: Literal["overdue", "soon"] | None = None
-    reference: str | None = None
+    reference: SingleLine(40) | None = None
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -67,7 +68,7 @@ class CaseSearchIn(CaseFilterIn):
     logs, and a name is a direct identifier."""
 
     model_config = {"extra": "forbid"}
-    name: str = Field(min_length=1, max_length=200)
+    name: SingleLine(200) = Field(min_length=1)
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -1,11 +1,12 @@
 """CSV export of cases. Pseudonymous: the person appears by reference, never by name, so an
-export never carries direct identifiers. The caller audits the export."""
+export never carries direct identifiers. Every cell is formula-safe (palermo.core.spreadsheet).
+The caller audits the export."""
 
 from __future__ import annotations
 
-import csv
 import io
 
+from palermo.core.spreadsheet import SafeDictWriter
 from palermo.nrm import workflow
 
 EXPORT_COLUMNS = [
@@ -42,7 +43,7 @@ def _d(v) -> str:
 
 def cases_to_csv(qs) -> tuple[str, int]:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS)
+    w = SafeDictWriter(buf, fieldnames=EXPORT_COLUMNS)
     w.writeheader()
     n = 0
     for row in case_rows(qs):

@@ -1,160 +1,330 @@
-"""Bulk import of referrals from CSV.
+"""Bulk import of referrals from CSV: checked completely, then written all at once, or not at all.
 
-Every row is validated first, against the same rules as the API and the pages. Errors are
-reported as row number (the header is row 1), column and reason. Nothing is written unless the
-whole file is valid — or, with ``skip_invalid``, the valid rows are written and the invalid
-ones go to a rejects file with their reasons. See docs/import.md for the columns.
+Two streamed passes over the file (docs/import.md):
+
+1. **Check** every row against the same rules as the API and the pages (``import_rows``), and
+   look for duplicates (``import_duplicates``). Memory holds the first ``MAX_REPORTED`` errors,
+   counts, and a few bytes a row for duplicates — never the rows themselves, so a 1 GB file
+   is checked in the memory a small one needs.
+2. **Write**, only when every row is valid (or, with ``skip_invalid``, the valid ones): read the
+   file again and write each referral through ``services.referral_create`` in one transaction.
+   The second pass must read exactly the bytes the first one checked (same SHA-256, same rows),
+   or nothing is written. If the process dies during the write, the transaction never commits
+   and nothing from the file is left; running the import again writes every row once.
+
+Every refusal is audited (``referral.import_failed``: a reason code and counts, no content), as
+is every import (``referral.import``: the file's SHA-256 and the counts). A file whose SHA-256
+was imported before is refused: importing it again would refer everyone in it a second time.
+
+With ``skip_invalid`` the rejected rows go to a rejects file: created with mode 0600, never over
+an existing file, formulas neutralised (``palermo.core.spreadsheet``). It holds the rejected
+rows' personal data in plain text; the command says so, and that it should be deleted after use.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-from collections.abc import Callable
+import heapq
+import logging
+import os
+import stat
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db import transaction
-from pydantic import ValidationError
+from django.utils import timezone
 
+from palermo.accounts import roles as R
+from palermo.accounts.models import Organisation
 from palermo.core.audit import audit_record
+from palermo.core.csvread import CsvFile, Unreadable
 from palermo.core.exceptions import NotAllowed, PalermoError, ValidationFailed
+from palermo.core.models import AuditEvent
+from palermo.core.spreadsheet import safe_writer
 from palermo.nrm import services
-from palermo.nrm.schemas import ReferralIn
+from palermo.nrm.import_duplicates import Duplicate, DuplicateFinder
+from palermo.nrm.import_rows import (  # noqa: F401 - the columns are part of this module's interface
+    ALL_COLUMNS,
+    REQUIRED_COLUMNS,
+    RowError,
+    header_errors,
+    is_blank,
+    row_referral,
+    shape_error,
+)
 
-LIST_SEP = ";"
-REQUIRED_COLUMNS = ["received_on", "nation", "exploitation_types", "under_18", "consent"]
-REFERRAL_COLUMNS = [
-    "received_on", "nation", "police_force_area", "exploitation_location", "exploitation_country",
-    "exploitation_types", "indicators", "flags", "age_at_exploitation", "under_18", "local_authority",
-    "consent", "immigration_enforcement", "anonymous", "first_responder_org", "narrative",
-]
-PERSON_COLUMNS = [
-    "given_name", "family_name", "aliases", "date_of_birth", "dob_precision", "claimed_age", "assessed_age",
-    "gender", "nationalities", "languages", "interpreter_needed", "contact_details",
-]
-ALL_COLUMNS = REFERRAL_COLUMNS + PERSON_COLUMNS
-LIST_COLUMNS = {"exploitation_types", "indicators", "flags", "aliases", "nationalities", "languages"}
-BOOL_COLUMNS = {"immigration_enforcement", "anonymous", "interpreter_needed"}
-_TRUE, _FALSE = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+logger = logging.getLogger(__name__)
+MAX_REPORTED = 1000  # errors kept to show; all are counted
+Progress = Callable[[str, int, int], None]  # (stage "checking" or "writing", done, total)
 
 
 @dataclass
 class ImportResult:
-    rows: int = 0
+    rows: int = 0  # rows read, blank rows apart
     written: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rejected_rows: list[int] = field(default_factory=list)
+    rejected: int = 0
+    invalid_rows: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_REPORTED
+    sha256: str = ""
+    bytes: int = 0
+    refused: str = ""  # why nothing was written (a reason code), or "" when the import went ahead
+
+    def add_errors(self, errors: list[RowError]) -> None:
+        self.error_count += len(errors)
+        room = MAX_REPORTED - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
 
 
-def _row_to_payload(raw: dict[str, str], rownum: int) -> tuple[dict, list[RowError]]:
-    errors: list[RowError] = []
-    referral: dict = {}
-    person: dict = {}
-    for col in ALL_COLUMNS:
-        value = (raw.get(col) or "").strip()
-        if col in LIST_COLUMNS:
-            parsed = [v.strip() for v in value.split(LIST_SEP) if v.strip()]
-        elif col in BOOL_COLUMNS:
-            if value.lower() not in _TRUE | _FALSE:
-                errors.append(RowError(rownum, col, f"Enter yes or no, not {value!r}"))
-                continue
-            parsed = value.lower() in _TRUE
-        else:
-            parsed = value
-        if col in PERSON_COLUMNS:
-            if parsed not in ("", [], False):
-                person[col] = parsed if parsed != "" else None
-        elif parsed != "" or col in REQUIRED_COLUMNS:
-            referral[col] = parsed
-    if person:
-        referral["person"] = person
-    return referral, errors
+class _Refused(Exception):
+    def __init__(self, reason: str, errors: list[RowError]):
+        super().__init__(reason)
+        self.reason, self.errors = reason, errors
 
 
-def _column_for(loc: tuple) -> str:
-    parts = [str(p) for p in loc if not isinstance(p, int)]
-    return parts[-1] if parts else "(row)"
+@dataclass
+class _Checked:
+    header: list[str]
+    valid: int
+    invalid: array  # row numbers of invalid rows (kept only with skip_invalid)
+    duplicates: DuplicateFinder
 
 
 def import_referrals(
     *, actor, path: Path, skip_invalid: bool = False, rejects_path: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Validate every row, then write all (or, with ``skip_invalid``, the valid ones)."""
+    """Check every row of ``path``, then write them all (with ``skip_invalid``, the valid ones,
+    the others going to ``rejects_path``) in one transaction. Problems are returned in the
+    result's ``errors``; nothing is written unless the result has none (or ``skip_invalid``)."""
     if not actor.has_perm("nrm.create_referral"):
         raise NotAllowed("Only first responders can import referrals")
     result = ImportResult()
-    raw_bytes = path.read_bytes()
+    rejects = None
     try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        result.errors.append(RowError(0, "(file)", f"The file is not UTF-8 text: {exc}"))
+        with _open_file(path) as raw:
+            if skip_invalid and rejects_path is not None:
+                rejects = _Rejects.create(rejects_path)
+            checked = _check(actor=actor, raw=raw, result=result, keep_invalid=skip_invalid, progress=progress)
+            if result.error_count and not skip_invalid:
+                raise _Refused("invalid_rows", [])
+            _refuse_if_imported(result.sha256)
+            raw.seek(0)
+            _write(actor=actor, raw=raw, result=result, checked=checked, rejects=rejects, progress=progress)
+    except _Refused as refusal:
+        result.written = result.rejected = 0
+        result.refused = refusal.reason
+        result.add_errors(refusal.errors)
+        result.errors.sort(key=lambda e: e.row or 0)
+        _audit_failure(actor=actor, result=result, reason=refusal.reason)
+        if rejects:
+            rejects.close(keep=False)
         return result
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in ALL_COLUMNS]
-    if missing or unknown:
-        if missing:
-            result.errors.append(RowError(1, ", ".join(missing), "Required column is missing"))
-        if unknown:
-            result.errors.append(RowError(1, ", ".join(unknown), "Unknown column"))
-        return result
-    rows = list(reader)
-    result.rows = len(rows)
-    valid: list[tuple[int, ReferralIn, dict]] = []
-    invalid: list[tuple[int, dict, list[RowError]]] = []
-    for i, raw in enumerate(rows, start=2):
-        payload, errs = _row_to_payload(raw, i)
-        data = None
-        if not errs:
-            try:
-                data = ReferralIn.model_validate(payload)
-            except ValidationError as exc:
-                errs = [RowError(i, _column_for(e["loc"]), e["msg"]) for e in exc.errors()]
-        if data is not None:
-            rule_errors = services.referral_validate(actor=actor, data=data)
-            errs = [RowError(i, k.split(".")[-1], v) for k, v in rule_errors.items()]
-        if errs:
-            invalid.append((i, raw, errs))
-            result.errors.extend(errs)
-        else:
-            valid.append((i, data, raw))
-        if progress:
-            progress(i - 1, result.rows * 2)
-    if invalid and not skip_invalid:
-        return result
-    with transaction.atomic():
-        for n, (i, data, _raw) in enumerate(valid, start=1):
-            try:
-                services.referral_create(actor=actor, data=data)
-            except PalermoError as exc:  # a rule that depends on earlier rows; undo everything
-                fields = exc.fields if isinstance(exc, ValidationFailed) else {}
-                raise ValidationFailed(f"row {i}: {exc.message} {fields}".strip(), fields) from exc
-            result.written += 1
-            if progress:
-                progress(result.rows + n, result.rows * 2)
-        # The file by its digest, never its name: a name is whatever the sender saved it as and
-        # often names the person; the digest still tells an auditor holding the file which it was.
-        audit_record(actor=actor, action="referral.import", object_type="nrm.referral",
-                     detail={"file_sha256": hashlib.sha256(raw_bytes).hexdigest(), "rows": result.rows,
-                             "written": result.written, "rejected": len(invalid)})
-    result.rejected_rows = [i for i, _, _ in invalid]
-    if invalid and rejects_path is not None:
-        with rejects_path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=[*header, "row", "errors"])
-            w.writeheader()
-            for i, raw, errs in invalid:
-                w.writerow({**raw, "row": i, "errors": "; ".join(f"{e.column}: {e.message}" for e in errs)})
+    except BaseException as exc:
+        result.written = result.rejected = 0
+        try:
+            _audit_failure(actor=actor, result=result, reason="error" if isinstance(exc, Exception) else "interrupted")
+        except Exception:  # the database may be what failed: the original error is the one to raise
+            logger.exception("The failed import could not be audited")
+        finally:
+            if rejects:
+                rejects.close(keep=False)
+        raise
+    if rejects:
+        rejects.close(keep=result.rejected > 0)
     return result
+
+
+def _open_file(path: Path) -> BinaryIO:
+    """The file, opened for reading bytes, if it is a regular file (not a folder, a device or
+    a pipe, which could block or never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise _Refused("not_readable", [RowError(None, None, f"{path} cannot be opened: {exc.strerror}")]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Refused("not_a_file", [RowError(None, None, f"{path} is not a file")])
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb", buffering=0)
+
+
+def _default_org_code(actor) -> str:
+    """The referring organisation of a row that names none: the actor's, if they have one."""
+    codes = list(Organisation.objects.filter(pk__in=actor.organisations_for(R.FIRST_RESPONDER),
+                                             is_designated_first_responder=True).values_list("code", flat=True)[:2])
+    return codes[0] if len(codes) == 1 else ""
+
+
+def _unreadable(exc: Unreadable) -> _Refused:
+    return _Refused("unreadable", [RowError(exc.row, None, exc.message)])
+
+
+def _check(*, actor, raw: BinaryIO, result: ImportResult, keep_invalid: bool, progress: Progress | None) -> _Checked:
+    """Pass 1: every row checked, nothing kept but errors, counts and duplicate digests."""
+    size = os.fstat(raw.fileno()).st_size
+    try:
+        csvfile = CsvFile(raw)
+    except Unreadable as exc:
+        raise _unreadable(exc) from None
+    header = csvfile.header
+    problems = header_errors(header)
+    if problems:
+        raise _Refused("bad_header", problems)
+    finder, invalid, default_org = DuplicateFinder(), array("L"), _default_org_code(actor)
+    try:
+        for row, values in csvfile.rows():
+            if is_blank(values):
+                continue
+            result.rows += 1
+            problem = shape_error(row, values, header)
+            data, errors = (None, [problem]) if problem else row_referral(dict(zip(header, values, strict=True)), row,
+                                                                          actor=actor)
+            if errors:
+                result.invalid_rows += 1
+                result.add_errors(errors)
+                if keep_invalid:
+                    invalid.append(row)
+            else:
+                finder.add(row, values, data, org=data.first_responder_org or default_org)
+            if progress:
+                progress("checking", csvfile.bytes_read, size)
+    except Unreadable as exc:
+        raise _unreadable(exc) from None
+    if result.rows == 0:
+        raise _Refused("no_rows", [RowError(None, None, "The file has a header row but no referrals")])
+    for dup in finder.duplicates():
+        result.invalid_rows += 1
+        result.add_errors([RowError(dup.row, None, dup.message)])
+    result.sha256, result.bytes = csvfile.sha256, csvfile.bytes_read
+    return _Checked(header=header, valid=result.rows - result.invalid_rows, invalid=invalid, duplicates=finder)
+
+
+def _refuse_if_imported(sha256: str) -> None:
+    earlier = AuditEvent.objects.filter(action="referral.import", detail__file_sha256=sha256).order_by("id").first()
+    if earlier is not None:
+        when = timezone.localtime(earlier.occurred_at)
+        raise _Refused("already_imported", [RowError(None, None, (
+            f"This file was already imported on {when:%-d %B %Y at %H:%M}: importing it again would refer "
+            "every person in it a second time"))])
+
+
+def _skipped(checked: _Checked) -> Iterator[tuple[int, Duplicate | None]]:
+    """The rows pass 1 found invalid or duplicate, in row order (a duplicate with its detail)."""
+    invalid = ((row, None) for row in checked.invalid)
+    dups = ((d.row, d) for d in checked.duplicates.duplicates())
+    return heapq.merge(invalid, dups, key=lambda item: item[0])
+
+
+def _changed() -> _Refused:
+    return _Refused("file_changed", [RowError(None, None, (
+        "The file changed while it was being imported, so nothing was written. Import it again when "
+        "nothing else is writing to it"))])
+
+
+def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rejects: _Rejects | None,
+           progress: Progress | None) -> None:
+    """Pass 2: the same bytes again, each valid row written, in one transaction."""
+    with transaction.atomic():
+        try:
+            csvfile = CsvFile(raw)
+        except Unreadable:
+            raise _changed() from None
+        header = csvfile.header
+        if header != checked.header:
+            raise _changed()
+        skipped = _skipped(checked)
+        skip = next(skipped, None)
+        rows = 0
+        try:
+            for row, values in csvfile.rows():
+                if is_blank(values):
+                    continue
+                rows += 1
+                if skip is not None and skip[0] == row:
+                    _reject(rejects, header, row, values, skip[1], actor=actor)
+                    result.rejected += 1
+                    skip = next(skipped, None)
+                    continue
+                problem = shape_error(row, values, header)
+                data, errors = (None, [problem]) if problem else row_referral(
+                    dict(zip(header, values, strict=True)), row, actor=actor, rules=False)
+                if errors:
+                    raise _changed()
+                try:
+                    services.referral_create(actor=actor, data=data)
+                except ValidationFailed as exc:  # a rule that depends on an earlier row: undo them all
+                    raise _Refused("write_refused", [RowError(row, k.split(".")[-1], v) for k, v in exc.fields.items()]
+                                   or [RowError(row, None, exc.message)]) from None
+                except PalermoError as exc:
+                    raise _Refused("write_refused", [RowError(row, None, exc.message)]) from None
+                result.written += 1
+                if progress:
+                    progress("writing", result.written, checked.valid)
+        except Unreadable:
+            raise _changed() from None
+        if csvfile.sha256 != result.sha256 or rows != result.rows or result.written != checked.valid:
+            raise _changed()
+        audit_record(actor=actor, action="referral.import", object_type="nrm.referral", detail={
+            "file_sha256": result.sha256, "bytes": result.bytes, "rows": result.rows, "written": result.written,
+            "rejected": result.rejected,
+        })
+
+
+def _reject(rejects: _Rejects | None, header: list[str], row: int, values: list[str], dup: Duplicate | None,
+            *, actor) -> None:
+    """One rejected row to the rejects file, with its reasons (found again: pass 1 kept none)."""
+    if rejects is None:
+        return
+    if dup is not None:
+        errors = [RowError(row, None, dup.message)]
+    else:
+        problem = shape_error(row, values, header)
+        errors = [problem] if problem else row_referral(dict(zip(header, values, strict=True)), row, actor=actor)[1]
+    rejects.write(header, row, values, errors)
+
+
+def _audit_failure(*, actor, result: ImportResult, reason: str) -> None:
+    detail = {"reason": reason, "rows": result.rows, "invalid_rows": result.invalid_rows,
+              "errors": result.error_count, "bytes": result.bytes}
+    if result.sha256:
+        detail["file_sha256"] = result.sha256
+    with transaction.atomic():
+        audit_record(actor=actor, action="referral.import_failed", object_type="nrm.referral", detail=detail)
+
+
+class _Rejects:
+    """The rejects file: created 0600 with O_EXCL (never over an existing file), UTF-8 (a byte
+    that was not UTF-8 in the input is written as U+FFFD), every cell formula-safe."""
+
+    def __init__(self, path: Path, fh):
+        self.path, self._fh, self._writer = path, fh, None
+
+    @classmethod
+    def create(cls, path: Path) -> _Rejects:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise _Refused("rejects_file_exists", [RowError(None, None, (
+                f"The rejects file {path} already exists: it may hold rejected rows (personal data) from an "
+                "earlier import. Deal with it and delete it, or choose another file with --rejects. "
+                "Nothing was read or written"))]) from None
+        except OSError as exc:
+            raise _Refused("rejects_file_error", [RowError(None, None, f"The rejects file {path} cannot be created: {exc.strerror}")]) from None
+        return cls(path, os.fdopen(fd, "w", newline="", encoding="utf-8", errors="replace"))
+
+    def write(self, header: list[str], row: int, values: list[str], errors: list[RowError]) -> None:
+        if self._writer is None:
+            self._writer = safe_writer(self._fh)
+            self._writer.writerow([*header, "row", "errors"])
+        cells = (list(values) + [""] * len(header))[: len(header)]
+        reasons = "; ".join(f"{e.column}: {e.message}" if e.column else e.message for e in errors)
+        self._writer.writerow([*cells, str(row), reasons])
+
+    def close(self, *, keep: bool) -> None:
+        self._fh.close()
+        if not keep:
+            Path(self.path).unlink(missing_ok=True)

@@ -11,26 +11,33 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from palermo.core.text import MultiLine, SingleLine
 from palermo.people.countries import country_code
+from palermo.people.names import ALIASES_MAX, Name
 
 Nation = Literal["england", "wales", "scotland", "northern_ireland"]
+# Every string and list is bounded, so no interface accepts more than a person could type
+# (docs/import.md lists the sizes). Codes are checked against their lists by the services.
+Code = SingleLine(60)
+NARRATIVE_MAX, CONTACT_MAX, NOTE_MAX = 20_000, 2_000, 5_000
 
 
 class PersonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    given_name: str = Field("", max_length=200)
-    family_name: str = Field("", max_length=200)
-    aliases: list[str] = Field(default_factory=list)
+    given_name: Name = ""
+    family_name: Name = ""
+    aliases: list[Name] = Field(default_factory=list, max_length=ALIASES_MAX)
     date_of_birth: dt.date | None = None
     dob_precision: Literal["exact", "estimated", "unknown"] = "unknown"
     claimed_age: int | None = Field(None, ge=0, le=120)
     assessed_age: int | None = Field(None, ge=0, le=120)
     gender: Literal["female", "male", "other", "unknown"] = "unknown"
-    nationalities: list[str] = Field(default_factory=list, description="ISO 3166 codes or country names")
-    languages: list[str] = Field(default_factory=list)
+    nationalities: list[SingleLine(100)] = Field(default_factory=list, max_length=10,
+                                                 description="ISO 3166 codes or country names")
+    languages: list[SingleLine(100)] = Field(default_factory=list, max_length=10)
     interpreter_needed: bool = False
-    contact_details: str = Field("", max_length=2000)
+    contact_details: MultiLine(CONTACT_MAX) = ""
 
     @field_validator("nationalities")
     @classmethod
@@ -48,20 +55,20 @@ class ReferralIn(BaseModel):
 
     received_on: dt.date
     nation: Nation
-    police_force_area: str = ""
+    police_force_area: Code = ""
     exploitation_location: Literal["uk", "overseas", "both", "unknown"] = "unknown"
-    exploitation_country: str = ""
-    exploitation_types: list[str] = Field(min_length=1)
-    indicators: list[str] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)
-    narrative: str = Field("", max_length=20000)
+    exploitation_country: SingleLine(100) = ""
+    exploitation_types: list[Code] = Field(min_length=1, max_length=20)
+    indicators: list[Code] = Field(default_factory=list, max_length=50)
+    flags: list[Code] = Field(default_factory=list, max_length=50)
+    narrative: MultiLine(NARRATIVE_MAX) = ""
     age_at_exploitation: Literal["adult", "child", "unknown"] = "unknown"
     under_18: Literal["yes", "no", "not_sure"]
-    local_authority: str = Field("", description="Code of the local authority contacted (required for a child)")
+    local_authority: Code = Field("", description="Code of the local authority contacted (required for a child)")
     consent: Literal["given", "refused", "not_required"]
     immigration_enforcement: bool = False
     anonymous: bool = Field(False, description="Duty to Notify only: record no identity")
-    first_responder_org: str = Field("", description="Code of the referring organisation; defaults to yours")
+    first_responder_org: Code = Field("", description="Code of the referring organisation; defaults to yours")
     person: PersonIn | None = None
 
     @field_validator("exploitation_country")
@@ -76,8 +83,8 @@ class DecisionIn(BaseModel):
     kind: Literal["reasonable_grounds", "conclusive_grounds", "reconsideration"]
     outcome: Literal["positive", "negative"]
     decided_on: dt.date
-    reason_codes: list[str] = Field(min_length=1)
-    reason_text: str = Field("", max_length=20000)
+    reason_codes: list[Code] = Field(min_length=1, max_length=30)
+    reason_text: MultiLine(NARRATIVE_MAX) = ""
 
 
 class ReviewIn(BaseModel):
@@ -85,15 +92,15 @@ class ReviewIn(BaseModel):
 
     agree: bool
     reviewed_on: dt.date
-    note: str = Field("", max_length=5000)
+    note: MultiLine(NOTE_MAX) = ""
 
 
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason_code: str
+    reason_code: Code
     withdrawn_on: dt.date
-    note: str = Field("", max_length=5000)
+    note: MultiLine(NOTE_MAX) = ""
 
 
 class ElementsIn(BaseModel):
@@ -101,6 +108,6 @@ class ElementsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    act: list[str] = Field(default_factory=list)
-    means: list[str] = Field(default_factory=list)
-    purpose: list[str] = Field(default_factory=list)
+    act: list[Code] = Field(default_factory=list, max_length=30)
+    means: list[Code] = Field(default_factory=list, max_length=30)
+    purpose: list[Code] = Field(default_factory=list, max_length=30)

@@ -14,8 +14,10 @@ class SignInForm(GovukForm):
     """Username and password. A wrong pair gets one message that does not say which was wrong."""
 
     username = forms.CharField(label=_("Username"), max_length=150, error_messages=required(_("Enter your username")))
-    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput,
-                               error_messages=required(_("Enter your password")))
+    # No password is this long; a longer one is refused before any hashing work is done.
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput, max_length=1024,
+                               error_messages={**required(_("Enter your password")),
+                                               "max_length": _("Enter a correct username and password")})
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request

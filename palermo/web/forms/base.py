@@ -12,6 +12,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palermo.core.text import text_problem
+from palermo.people.names import name_problem
+
 
 class GovukForm(forms.Form):
     """Base form. ``error_summary`` gives (message, href) pairs in field order; the href is the
@@ -140,3 +143,27 @@ def required(message) -> dict:
     """error_messages for a required field: the GOV.UK message, also used for a choice that
     is not one of the options (a tampered form)."""
     return {"required": message, "invalid_choice": message, "invalid_list": message, "invalid_pk_value": message}
+
+
+def text_validator(label, *, multiline: bool = True):
+    """The API's rule for free text on a page: no control characters (tabs and line breaks
+    only in multi-line text). "What happened must not include control characters: remove …"."""
+
+    def validate(value: str) -> None:
+        problem = text_problem(value, multiline=multiline)
+        if problem:
+            raise forms.ValidationError(f"{label} {problem}", code="text")
+
+    return validate
+
+
+def name_validator(label):
+    """The API's rule for a name (``palermo.people.names``): letters of any script, spaces,
+    hyphens, apostrophes and full stops."""
+
+    def validate(value: str) -> None:
+        problem = name_problem(value)
+        if problem:
+            raise forms.ValidationError(f"{label} {problem}", code="name")
+
+    return validate

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from palermo.accounts.models import Organisation
 from palermo.core.calendar import NATION_LABELS
 from palermo.nrm import codes, workflow
-from palermo.web.forms.base import GovukDateField, GovukForm, required
+from palermo.web.forms.base import GovukDateField, GovukForm, required, text_validator
 
 
 class CaseFilterForm(GovukForm):
@@ -62,6 +62,7 @@ class DecisionForm(GovukForm):
     decided_on = GovukDateField(subject=_("date of the decision"), label=_("Date of the decision"),
                                 help_text=_("For example, 27 3 2026"), past_or_today=True)
     reason_text = forms.CharField(label=_("Explain the decision"), widget=forms.Textarea, max_length=20000,
+                                  validators=[text_validator(_("The explanation"))],
                                   error_messages=required(_("Enter an explanation of the decision")),
                                   help_text=_("Refer to the evidence and the guidance you applied."))
 
@@ -111,7 +112,8 @@ class ReviewForm(GovukForm):
                                        ("no", _("No, return it to the decision maker"))],
                               error_messages=required(_("Select whether you agree with the decision")))
     note = forms.CharField(label=_("If you are returning it, why?"), widget=forms.Textarea, required=False,
-                           max_length=5000, help_text=_("The decision maker will see this."))
+                           max_length=5000, help_text=_("The decision maker will see this."),
+                           validators=[text_validator(_("The reason"))])
     reviewed_on = GovukDateField(subject=_("date of the review"), label=_("Date of the review"),
                                  help_text=_("For example, 27 3 2026"), past_or_today=True)
 
@@ -127,7 +129,8 @@ class WithdrawForm(GovukForm):
                                     error_messages=required(_("Select why the case is being withdrawn")))
     withdrawn_on = GovukDateField(subject=_("date of withdrawal"), label=_("Date of withdrawal"),
                                   help_text=_("For example, 27 3 2026"), past_or_today=True)
-    note = forms.CharField(label=_("Notes (optional)"), widget=forms.Textarea, required=False, max_length=5000)
+    note = forms.CharField(label=_("Notes (optional)"), widget=forms.Textarea, required=False, max_length=5000,
+                           validators=[text_validator(_("Notes"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

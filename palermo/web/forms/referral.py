@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from palermo.accounts.models import Organisation
 from palermo.core.calendar import NATION_LABELS
 from palermo.nrm import codes
-from palermo.web.forms.base import GovukDateField, GovukForm, required
+from palermo.people.names import ALIASES_MAX, NAME_MAX_LENGTH
+from palermo.web.forms.base import GovukDateField, GovukForm, name_validator, required, text_validator
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -78,6 +79,7 @@ class AgeAtExploitationForm(GovukForm):
 class WhatHappenedForm(GovukForm):
     narrative = forms.CharField(
         label=_("What happened to the person?"), widget=forms.Textarea, max_length=20000,
+        validators=[text_validator(_("What happened"))],
         help_text=_("Describe how they were recruited, moved and exploited, in their own words where you can."),
         error_messages={**required(_("Enter what happened to the person")),
                         "max_length": _("What happened must be 20,000 characters or fewer")})
@@ -185,16 +187,31 @@ class ImmigrationForm(GovukForm):
 
 
 class PersonForm(GovukForm):
-    given_name = forms.CharField(label=_("Given names"), max_length=200, required=False,
+    given_name = forms.CharField(label=_("Given names"), max_length=NAME_MAX_LENGTH, required=False,
+                                 validators=[name_validator(_("Given names"))],
                                  error_messages={"max_length": _("Given names must be 200 characters or fewer")})
-    family_name = forms.CharField(label=_("Family name"), max_length=200, required=False,
+    family_name = forms.CharField(label=_("Family name"), max_length=NAME_MAX_LENGTH, required=False,
+                                  validators=[name_validator(_("Family name"))],
                                   error_messages={"max_length": _("Family name must be 200 characters or fewer")})
     aliases = forms.CharField(label=_("Other names they are known by (optional)"), widget=forms.Textarea, required=False,
-                              help_text=_("Put each name on its own line."), max_length=2000)
+                              help_text=_("Put each name on its own line."), max_length=ALIASES_MAX * (NAME_MAX_LENGTH + 2),
+                              error_messages={"max_length": _("Enter 20 other names or fewer")})
     gender = forms.ChoiceField(label=_("Gender"), widget=forms.RadioSelect,
                                choices=[("female", _("Female")), ("male", _("Male")), ("other", _("Other")),
                                         ("unknown", _("Not known"))],
                                error_messages=required(_("Select the person's gender")))
+
+    def clean_aliases(self):
+        """One name a line, each a name by the same rule as the API, at most 20 of them."""
+        value = self.cleaned_data["aliases"]
+        names = [line.strip() for line in value.splitlines() if line.strip()]
+        if len(names) > ALIASES_MAX:
+            raise forms.ValidationError(_("Enter 20 other names or fewer"))
+        if any(len(n) > NAME_MAX_LENGTH for n in names):
+            raise forms.ValidationError(_("Each other name must be 200 characters or fewer"))
+        for n in names:
+            name_validator(_("Other names"))(n)
+        return value
 
     def clean(self):
         data = super().clean()
@@ -245,6 +262,7 @@ class InterpreterForm(GovukForm):
 
 class LanguageForm(GovukForm):
     language = forms.CharField(label=_("Which language does the person need an interpreter for?"), max_length=100,
+                               validators=[text_validator(_("Language"), multiline=False)],
                                error_messages={**required(_("Enter the language the person needs an interpreter for")),
                                                "max_length": _("Language must be 100 characters or fewer")})
 
@@ -252,5 +270,6 @@ class LanguageForm(GovukForm):
 class ContactForm(GovukForm):
     contact_details = forms.CharField(
         label=_("How can the person be contacted safely? (optional)"), widget=forms.Textarea, required=False, max_length=2000,
+        validators=[text_validator(_("Contact details"))],
         help_text=_("For example, a phone number, or the support worker to go through. Leave it blank if it is not safe to record."),
         error_messages={"max_length": _("Contact details must be 2,000 characters or fewer")})

@@ -1,5 +1,6 @@
 """palermo import referrals FILE.csv --as USERNAME [--skip-invalid --rejects FILE]"""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,23 +9,33 @@ from django.test.utils import override_settings
 from rich.progress import Progress
 
 from palermo.core.exceptions import PalermoError
-from palermo.nrm.importer import ALL_COLUMNS, import_referrals
+from palermo.nrm.importer import import_referrals
+
+SHOWN = 200  # errors printed; the count says how many more
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 class Command(BaseCommand):
-    help = "Import referrals from CSV. Every row is validated first; nothing is written unless all rows are valid (or --skip-invalid)."
+    help = ("Import referrals from CSV. Every row is checked first; nothing is written unless all rows are valid "
+            "(or --skip-invalid).")
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["referrals"])
         parser.add_argument("file", type=Path)
         parser.add_argument("--as", dest="username", required=True, help="the first responder the referrals are made by")
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows; invalid ones go to --rejects")
-        parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv)")
+        parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv); "
+                                                         "never over an existing file")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, what, file, username, skip_invalid, rejects, no_progress, **opts):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
+        if not file.is_file():
+            raise CommandError(f"{file}: not a file")
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user called {username!r}")
@@ -34,29 +45,59 @@ class Command(BaseCommand):
         paused = override_settings(PALERMO_LINK_ON_REFERRAL=False)
         paused.enable()
         try:
-            if no_progress:
-                result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid, rejects_path=rejects)
-            else:
-                with Progress(transient=True) as bar:
-                    task = bar.add_task(f"Importing {file.name}", total=None)
-
-                    def tick(done, total):
-                        bar.update(task, completed=done, total=total)
-
-                    result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid, rejects_path=rejects, progress=tick)
+            with self._progress(file, off=no_progress) as tick:
+                result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid,
+                                          rejects_path=rejects if skip_invalid else None, progress=tick)
         except PalermoError as exc:
             raise CommandError(f"Nothing was written: {exc.message}") from exc
         finally:
             paused.disable()
-        for err in result.errors[:200]:
+        for err in result.errors[:SHOWN]:
             self.stderr.write(str(err))
-        if len(result.errors) > 200:
-            self.stderr.write(f"… and {len(result.errors) - 200} more errors")
-        if result.errors and not skip_invalid:
-            raise CommandError(
-                f"{len(result.errors)} errors in {result.rows} rows: nothing was written. "
-                f"Fix the file, or use --skip-invalid. Columns: {', '.join(ALL_COLUMNS)}"
+        if result.error_count > SHOWN:
+            self.stderr.write(f"… and {result.error_count - SHOWN:,} more")
+        if result.refused:
+            hint = " Fix the file, or use --skip-invalid to write the valid rows." if result.refused == "invalid_rows" else ""
+            raise CommandError(f"{_plural(result.error_count, 'error')} in {_plural(result.rows, 'row')}: "
+                               f"nothing was written.{hint}")
+        self.stdout.write(f"Imported {result.written:,} of {result.rows:,} referrals.")
+        if result.rejected:
+            self.stdout.write(
+                f"{_plural(result.rejected, 'row')} rejected: written to {rejects}.\n"
+                "That file holds the rejected rows' personal data in plain text (only you can read it). "
+                "Use it to correct them, then delete it.\n"
+                "Cells that began with = + - @ have a ' in front, so a spreadsheet shows them as text: "
+                "remove it before you import the row again."
             )
-        self.stdout.write(f"Imported {result.written} of {result.rows} referrals.")
-        if result.rejected_rows:
-            self.stdout.write(f"{len(result.rejected_rows)} rows rejected; written to {rejects}")
+
+    @contextmanager
+    def _progress(self, file: Path, *, off: bool):
+        """A progress bar on a terminal; otherwise a line now and then on stderr (for logs)."""
+        if off:
+            yield None
+        elif self.stderr.isatty():
+            with Progress(transient=True) as bar:
+                task = bar.add_task(f"Checking {file.name}", total=None)
+                last = {"stage": ""}
+
+                def tick(stage, done, total):
+                    if stage != last["stage"]:
+                        last["stage"] = stage
+                        bar.update(task, description=f"{stage.capitalize()} {file.name}", completed=0, total=total)
+                    bar.update(task, completed=done, total=total)
+
+                yield tick
+        else:
+            shown = {"checking": -1, "writing": -1}
+
+            def tick(stage, done, total):
+                if stage == "checking":
+                    step = done * 10 // max(total, 1)
+                    if step > shown[stage]:
+                        shown[stage] = step
+                        self.stderr.write(f"Checking {file.name}: {step * 10}%")
+                elif done == total or done // max(1, total // 100) > shown[stage]:
+                    shown[stage] = done // max(1, total // 100)
+                    self.stderr.write(f"Writing: {done:,} of {total:,} referrals")
+
+            yield tick
