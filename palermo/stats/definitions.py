@@ -80,6 +80,7 @@ class Measure:
     population: str
     column: str  # the snapshot column holding each unit's value
     unit: str  # "working days", "days"
+    phrase: str = ""  # "from referral to a reasonable grounds decision"
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,10 @@ TABLES: tuple[TableDef, ...] = (
 
 SUMMARY = SummaryDef(
     "decision_times", "Time taken to decide: median and quartiles",
-    (Measure("referral_to_rg", "Referral to reasonable grounds decision", "rg_decision", "working_days", "working days"),
-     Measure("rg_to_cg", "Reasonable grounds to conclusive grounds decision", "cg_decision", "days", "days")),
+    (Measure("referral_to_rg", "Referral to reasonable grounds decision", "rg_decision", "working_days", "working days",
+             "from referral to a reasonable grounds decision"),
+     Measure("rg_to_cg", "Reasonable grounds to conclusive grounds decision", "cg_decision", "days", "days",
+             "from a positive reasonable grounds decision to a conclusive grounds decision")),
     "Decisions in effect made in the period, as in the decision tables. Working days are counted in the calendar of "
     "the nation where the referral was made (bank holidays differ by nation), from the day after the referral was "
     "received to the day of the decision. Quartiles and medians are interpolated between the two nearest decisions "

@@ -81,6 +81,7 @@ class SummaryRow:
     measure_id: str
     label: str
     unit: str
+    phrase: str
     decisions: Cell  # the population's total, as in the decision tables
     known: int
     quartiles: list[float | None]
@@ -185,7 +186,7 @@ def _summary(stats: list[MeasureStats], tables: list[TableRelease], threshold: i
     for s in stats:
         decisions = next(t for t in tables if t.definition.population == s.measure.population).total()
         withheld = decisions.suppressed or s.known < threshold
-        rows.append(SummaryRow(s.measure.id, s.measure.label, s.measure.unit, decisions, s.known, s.quartiles, withheld))
+        rows.append(SummaryRow(s.measure.id, s.measure.label, s.measure.unit, s.measure.phrase, decisions, s.known, s.quartiles, withheld))
     return rows
 
 
