@@ -135,9 +135,14 @@ def csv_name(table: TableRelease) -> str:
     return f"table-{table.number:02d}-{table.id}.csv"
 
 
+def summary_csv_name(release: Release) -> str:
+    return f"table-{len(release.tables) + 1:02d}-{SUMMARY.id}.csv"
+
+
 def bulletin_html(release: Release, drawn: list[Chart]) -> str:
     urls = {t.id: f"csv/{csv_name(t)}" for t in release.tables}
-    return render_to_string("stats/bulletin.html", page_context(release, drawn, csv_urls=urls))
+    context = page_context(release, drawn, csv_urls=urls) | {"summary_csv_url": f"csv/{summary_csv_name(release)}"}
+    return render_to_string("stats/bulletin.html", context)
 
 
 def page_context(release: Release, drawn: list[Chart], *, csv_urls: dict[str, str] | None = None) -> dict:
@@ -179,7 +184,7 @@ def release_files(release: Release) -> dict[str, bytes]:
         files[f"charts/{c.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + c.svg).encode("utf-8")
     for t in release.tables:
         files[f"csv/{csv_name(t)}"] = table_csv(t)
-    files[f"csv/table-{len(release.tables) + 1:02d}-{SUMMARY.id}.csv"] = summary_csv(release)
+    files[f"csv/{summary_csv_name(release)}"] = summary_csv(release)
     return dict(sorted(files.items()))
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.accounts import roles as R
+from palermo.stats.services import can_see_statistics
 from palermo.web import access
 
 
@@ -29,6 +30,8 @@ def palermo(request) -> dict:
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
     namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
+    if can_see_statistics(user):
+        nav.append(("statistics", _("Statistics"), reverse("stats:index"), namespace == "stats"))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
