@@ -106,6 +106,7 @@ def xlsx_bytes(sheets: list[tuple[str, list[list]]], *, fixed, title: str = "") 
     from zipfile import ZIP_DEFLATED, ZipFile
 
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
@@ -115,7 +116,7 @@ def xlsx_bytes(sheets: list[tuple[str, list[list]]], *, fixed, title: str = "") 
         for row in rows:
             ws.append([_sheet_value(v) for v in row])
         for cell in ws[1] if rows else ():
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
     wb.properties.creator = "Palermo"
     wb.properties.title = title or None
     wb.properties.created = wb.properties.modified = fixed.replace(tzinfo=None)
