@@ -191,9 +191,9 @@ def determined(suppressed: set[CellId], relations: Iterable[Relation]) -> set[Ce
 
 
 def _rref_singletons(rows: list[dict[int, int]]) -> set[int]:
-    pivots: dict[int, dict[int, Fraction]] = {}
+    pivots: dict[int, dict[int, int | Fraction]] = {}
     for raw in rows:
-        r = {k: Fraction(v) for k, v in raw.items()}
+        r = dict(raw)  # whole numbers while pivots are 1 or -1 (margins nearly always are); exact either way
         for col in [c for c in r if c in pivots]:
             f = r.get(col)
             if not f:
@@ -207,8 +207,12 @@ def _rref_singletons(rows: list[dict[int, int]]) -> set[int]:
         if not r:
             continue
         p = min(r)
-        inv = 1 / r[p]
-        r = {k: v * inv for k, v in r.items()}
+        if r[p] in (1, -1):
+            sign = r[p]
+            r = {k: v * sign for k, v in r.items()}
+        else:
+            inv = Fraction(1) / r[p]
+            r = {k: v * inv for k, v in r.items()}
         for prow in pivots.values():
             f = prow.get(p)
             if f:
