@@ -104,11 +104,12 @@ def permit_renew(request, case_id: int):
 
 def _application_page(request, case_id: int, *, renewal: bool):
     """Record an application or a renewal: calls ``permit_application_create`` like the API."""
-    record = _record(request, case_id, purpose="application_form")
-    case = record.case
+    case = case_or_error(request, case_id)
     if not request.user.has_perm("permits.record_application", case):
         raise PermissionDenied(_("Only a decision maker at the competent authority this case is routed to can record "
                                  "a permit application."))
+    record = _record(request, case_id, purpose="application_form")
+    case = record.case
     message = _why_not(record, renewal=renewal)
     if message:
         return _cannot(request, record, message)
@@ -137,11 +138,12 @@ def _application_page(request, case_id: int, *, renewal: bool):
 def permit_decision(request, case_id: int):
     """Decide the open application, with the eligibility explanation beside the form (information
     for the decision, not the decision). Calls ``permit_decide`` like the API."""
-    record = _record(request, case_id, purpose="decision_form")
-    case = record.case
+    case = case_or_error(request, case_id)
     if not request.user.has_perm("permits.decide_permit", case):
         raise PermissionDenied(_("Only a decision maker at the competent authority this case is routed to can decide "
                                  "a permit application."))
+    record = _record(request, case_id, purpose="decision_form")
+    case = record.case
     message = _why_not(record, deciding=True)
     if message:
         return _cannot(request, record, message)
