@@ -56,6 +56,8 @@ def permit_record_out(record: PermitRecord) -> dict[str, Any]:
         "person_reference": person.pseudonym if person else None,
         "identified_on": _d(case.cg_decided_on), "view": "full" if record.full else "dates", "on": _d(on),
         "current_permit": permit_dates_out(record.current, on) if record.current else None,
+        "next_permit": permit_dates_out(record.upcoming, on) if record.upcoming and record.upcoming != record.current
+        else None,
         "due_for_renewal": record.due_for_renewal,
         "application_awaiting_decision": record.open_application is not None,
         "permits": [permit_dates_out(p, on) for p in record.permits],

@@ -104,7 +104,8 @@ class PermitRecord:
     full: bool
     applications: list[PermitApplication]
     permits: list[Permit]
-    current: Permit | None  # the latest permit, in force or not
+    current: Permit | None  # the permit in force on ``on``, else the latest one
+    latest: Permit | None  # the latest permit (a renewal may start after ``on``)
     open_application: PermitApplication | None
     on: dt.date
     can_apply: bool = False
@@ -114,6 +115,11 @@ class PermitRecord:
     explanation: PermitAnswer | None = None  # the open application checked against the rules (full only)
     rules_today: PermitRules | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def upcoming(self) -> Permit | None:
+        """A granted renewal that starts after ``on``."""
+        return self.latest if self.latest is not None and self.latest.starts_on > self.on else None
 
     @property
     def in_force(self) -> bool:
@@ -150,8 +156,11 @@ def permit_record_for_user(*, user, case: Case, on: dt.date | None = None, purpo
                                                                 "renews", "decision__permit")
                         .prefetch_related(Prefetch("renews__renewal_applications")))
     permits = list(case.permits.order_by("starts_on", "id"))
+    latest = latest_permit(case)
+    in_force = [p for p in permits if p.in_force_on(on)]
     record = PermitRecord(case=case, full=full, applications=applications, permits=permits,
-                          current=latest_permit(case), open_application=open_application(case), on=on)
+                          current=in_force[-1] if in_force else latest, latest=latest,
+                          open_application=open_application(case), on=on)
     if user.has_perm("permits.decide_permit", case):
         if case.status != workflow.IDENTIFIED:
             record.why_not = ("A residence permit is only for a person identified as a victim: this case has no "
@@ -159,8 +168,8 @@ def permit_record_for_user(*, user, case: Case, on: dt.date | None = None, purpo
         elif record.open_application is not None:
             record.can_decide = True
         else:
-            record.can_renew = record.current is not None and on <= record.current.expires_on
-            record.can_apply = not record.in_force
+            record.can_renew = latest is not None and latest.starts_on <= on <= latest.expires_on
+            record.can_apply = latest is None or latest.expires_on < on
     if full:
         if record.open_application is not None:
             record.explanation = permit_eligibility_explain(application_facts(record.open_application, case))

@@ -74,7 +74,8 @@ def permit_application_create(*, actor, case: Case, data: PermitApplicationIn) -
     """Record an application for a residence permit, or for the renewal of the case's latest
     permit (``data.renewal``), for a person identified as a victim.
 
-    * a new application is refused while a permit is in force on its date (renew it instead);
+    * a new application is refused while a permit is in force on its date, or granted to start
+      later (renew it instead);
     * a renewal needs a permit and must be applied for on or before the day it expires;
     * every ground must be one the rules in force on the application date recognise
       (``support.residence_permit_eligibility``); the rule version is stored.
@@ -118,7 +119,7 @@ def permit_application_create(*, actor, case: Case, data: PermitApplicationIn) -
                 "applied_on": f"Date of the application must be on or after the day the permit starts "
                               f"({_d(latest.starts_on)})"})
         renews = latest
-    elif latest is not None and latest.in_force_on(data.applied_on):
+    elif latest is not None and latest.expires_on >= data.applied_on:
         raise TransitionRefused(f"A permit is in force until {_d(latest.expires_on)}: record a renewal application "
                                 "instead.")
     application = PermitApplication.objects.create(

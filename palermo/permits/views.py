@@ -60,10 +60,12 @@ def _why_not(record: PermitRecord, *, renewal: bool = False, deciding: bool = Fa
         return _("An application made on %(day)s is awaiting a decision: record the decision on it first.") % {
             "day": _day(pending.applied_on)}
     if renewal and not record.can_renew:
+        if record.upcoming is not None:
+            return _("The permit has been renewed: the next one starts on %(day)s.") % {"day": _day(record.upcoming.starts_on)}
         return _("There is no permit in force to renew: record a new application instead.")
     if not renewal and not record.can_apply:
         return _("A permit is in force until %(day)s: record a renewal application instead.") % {
-            "day": _day(record.current.expires_on)}
+            "day": _day(record.latest.expires_on)}
     return ""
 
 

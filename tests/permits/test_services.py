@@ -209,3 +209,19 @@ def test_the_investigation_reference_and_explanation_are_encrypted_at_rest(world
         cur.execute("SELECT reason_text FROM permits_permitdecision")
         assert "Zanzibarmarker" not in cur.fetchone()[0]
     assert PermitApplication.objects.get().investigation_reference == "MET/2024/555111"
+
+
+def test_once_a_renewal_is_granted_the_person_is_covered_until_its_expiry_and_no_new_application_is_taken(world):
+    """The renewal starts later than today: no gap to apply into, and the record shows both."""
+    from palermo.permits.selectors import permit_record_for_user
+
+    case = identified_case(world, received_on=today() - dt.timedelta(days=360))
+    first = granted_permit(world, case)
+    apply(world, case, renewal=True, on=today())
+    second = decide(world, case, on=today()).permit
+    assert second.starts_on == first.expires_on > today()
+    with pytest.raises(TransitionRefused, match="A permit is in force until"):
+        apply(world, case, on=today())
+    record = permit_record_for_user(user=world.decider, case=case)
+    assert (record.current, record.upcoming, record.in_force) == (first, second, True)
+    assert not record.can_apply and not record.can_renew and not record.due_for_renewal

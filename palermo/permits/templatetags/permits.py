@@ -18,11 +18,13 @@ def permit_panel(context, case):
     user = context["request"].user
     if not user.has_perm("permits.view_permit_dates", case):
         return None
-    current = case.permits.order_by("-starts_on", "-id").first()
+    today = timezone.localdate()
+    permits = list(case.permits.order_by("starts_on", "id"))
+    in_force = [p for p in permits if p.in_force_on(today)]
+    current = in_force[-1] if in_force else (permits[-1] if permits else None)
     is_open = case.permit_applications.filter(state=OPEN).exists()
     if case.status != workflow.IDENTIFIED and current is None and not is_open:
         return None
-    today = timezone.localdate()
     due = (current is not None and current.reminder_on <= today <= current.expires_on
            and not current.renewal_applications.exists())
     return {"current": current, "open": is_open, "in_force": current is not None and current.in_force_on(today),
