@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "palermo.linkage",
     "palermo.permits",
     "palermo.retention",
+    "palermo.stats",
     "palermo.web",
     "palermo.api",
 ]

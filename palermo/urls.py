@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
+    path("", include("palermo.stats.urls")),
     path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from palermo.accounts import roles as R
 from palermo.permits.rules import can_list_permits
+from palermo.stats.services import can_see_statistics
 from palermo.web import access
 
 
@@ -32,6 +33,8 @@ def palermo(request) -> dict:
         nav.append(("permits", _("Residence permits"), reverse("permits:list"), namespace == "permits"))
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
+    if can_see_statistics(user):
+        nav.append(("statistics", _("Statistics"), reverse("stats:index"), namespace == "stats"))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
