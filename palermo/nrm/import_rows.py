@@ -25,7 +25,7 @@ REQUIRED_COLUMNS = ["received_on", "nation", "exploitation_types", "under_18", "
 REFERRAL_COLUMNS = [
     "received_on", "nation", "police_force_area", "exploitation_location", "exploitation_country",
     "exploitation_types", "indicators", "flags", "age_at_exploitation", "under_18", "local_authority",
-    "consent", "immigration_enforcement", "anonymous", "first_responder_org", "narrative",
+    "consent", "immigration_enforcement", "anonymous", "first_responder_org", "narrative", "external_reference",
 ]
 PERSON_COLUMNS = [
     "given_name", "family_name", "aliases", "date_of_birth", "dob_precision", "claimed_age", "assessed_age",
@@ -138,6 +138,9 @@ def _plain(err: dict) -> tuple[str, str]:
         return column, f"{name} must be between 0 and 120"
     if kind == "missing":
         return column, f"Enter {name.lower()}"
+    if kind == "string_pattern_mismatch":
+        return column, (f"{name} must start and end with a letter or digit and hold only letters, digits and "
+                        f"/ - . _ : (no spaces): {_shown(value) if isinstance(value, str) else 'it'} does not")
     message = err.get("msg", "is not valid")
     return column, message.removeprefix("Value error, ")
 
