@@ -59,7 +59,7 @@ from palermo.nrm.historic import (
 from palermo.nrm.import_duplicates import DuplicateFinder
 from palermo.nrm.import_rows import RowError, header_errors, is_blank, shape_error
 from palermo.nrm.importer import ImportResult, Progress, _changed, _open_file, _Refused, _unreadable
-from palermo.nrm.models import Case, CaseTransition, Decision
+from palermo.nrm.models import Case, Decision
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
