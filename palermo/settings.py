@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palermo.nrm",
     "palermo.linkage",
     "palermo.retention",
+    "palermo.releases",
     "palermo.web",
     "palermo.api",
 ]
