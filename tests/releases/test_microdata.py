@@ -17,7 +17,13 @@ from palermo.core.exceptions import NotAllowed, TransitionRefused
 from palermo.core.models import AuditEvent
 from palermo.releases import services
 from palermo.releases.dataset import CaseFacts, nationality_group
-from palermo.releases.microdata import COLUMNS, QUASI_IDENTIFIERS, NotKAnonymous, microdata_build, smallest_group
+from palermo.releases.microdata import (
+    COLUMNS,
+    QUASI_IDENTIFIERS,
+    NotKAnonymous,
+    microdata_build,
+    smallest_group,
+)
 
 from .helpers import facts
 
