@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "palermo.people",
     "palermo.nrm",
     "palermo.linkage",
+    "palermo.permits",
     "palermo.retention",
     "palermo.releases",
     "palermo.web",

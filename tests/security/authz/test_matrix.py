@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
+from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
 
 from . import universe as U
 from .calls import API, PAGES, Call, admin_call
@@ -44,12 +45,20 @@ LISTS = {
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",
+    ("page", "GET", "/permits/"): "permit", ("api", "GET", "/api/v1/permits"): "permit",
+    ("api", "GET", "/api/v1/permits/applications"): "permit_application", ("api", "GET", "/api/v1/permits.csv"): "permit",
+    ("export", "CLI", "palermo export permits"): "permit",
 }
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
-EXPORTS = {("api", "GET", "/api/v1/cases.csv"), ("export", "CLI", "palermo export cases")}
+#: Exports: the columns each writes and the audit action that records it.
+EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
+           ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
+           ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
+           ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export")}
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
-IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink"}
+IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
+                  "permit.view"}
 
 
 @dataclass(frozen=True)
@@ -167,7 +176,8 @@ class Runner:
     def reference(self, row: Row, slot) -> str:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
-                "dtn": slot.dtn.reference if slot.dtn else ""}[kind]
+                "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
+                "permit_application": slot.applied_case.referral.reference}[kind]
 
     def request(self, row: Row, col: str, call: Call):
         if row.surface == "export":
@@ -175,7 +185,7 @@ class Runner:
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "export.csv"
                 try:  # anonymous: nobody to export as, which the command refuses
-                    call_command("export", "cases", "--as", user.username if user else "m.no-such-user",
+                    call_command("export", row.endpoint.split()[-1], "--as", user.username if user else "m.no-such-user",
                                  "--output", str(out), stdout=io.StringIO(), stderr=io.StringIO())
                 except CommandError:
                     return 401, b""
@@ -221,7 +231,7 @@ class Runner:
                 if not actions & IDENTITY_READS:
                     self.failures.append(f"{where}: showed an identity without an audit event (events: {sorted(actions)})")
             if (row.surface, row.method, row.endpoint) in EXPORTS and got in {"listed", "hidden"}:
-                self.check_export(where, text, user, before)
+                self.check_export(where, text, user, before, *EXPORTS[(row.surface, row.method, row.endpoint)])
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -257,11 +267,11 @@ class Runner:
                 self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
                 return
 
-    def check_export(self, where: str, text: str, user, before: int) -> None:
+    def check_export(self, where: str, text: str, user, before: int, columns: list[str], action: str) -> None:
         header = next(csv.reader(io.StringIO(text)), [])
-        if header != EXPORT_COLUMNS:
-            self.failures.append(f"{where}: export columns {header} are not {EXPORT_COLUMNS}")
-        if not AuditEvent.objects.filter(id__gt=before, actor=user, action="case.export").exists():
+        if header != columns:
+            self.failures.append(f"{where}: export columns {header} are not {columns}")
+        if not AuditEvent.objects.filter(id__gt=before, actor=user, action=action).exists():
             self.failures.append(f"{where}: export not audited")
 
 
