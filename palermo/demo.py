@@ -302,6 +302,23 @@ def repeat_referrals_load(users, *, count: int, seed: int, today: dt.date | None
     return made
 
 
+DEMO_RELEASES = [  # (years before this year, grouping, epsilon): a few private releases, some budget left
+    (1, "exploitation_type", "0.5"), (1, "nationality_group", "0.5"), (0, "age_group", "0.25"),
+]
+
+
+def private_releases_load(users) -> int:
+    """Record the demo's differentially private releases once (the analyst spends part of two
+    years' budgets), so the private releases page shows releases and the budget left."""
+    from palermo.releases.models import PrivateRelease
+    from palermo.releases.services import private_release_create
+
+    if PrivateRelease.objects.exists():
+        return 0
+    year = timezone.localdate().year
+    for years_before, dimension, epsilon in DEMO_RELEASES:
+        private_release_create(actor=users["analyst"], year=year - years_before, dimension=dimension, epsilon=epsilon)
+    return len(DEMO_RELEASES)
 def _permit_grounds(rng: random.Random, on: dt.date) -> list[str]:
     from palermo.law.permits import permit_rules_at
 
@@ -391,5 +408,7 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     made = cases_load(users, count=cases, seed=seed) if existing == 0 else 0
     repeats = repeat_referrals_load(users, count=max(1, cases // 60), seed=seed) if existing == 0 and made else 0
     permit_applications = permits_load(users, seed=seed)
+    releases = private_releases_load(users)
     return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
-            "cases_existing": existing, "repeat_referrals": repeats, "permit_applications": permit_applications}
+            "cases_existing": existing, "repeat_referrals": repeats, "permit_applications": permit_applications,
+            "private_releases": releases}

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "palermo.permits",
     "palermo.retention",
     "palermo.stats",
+    "palermo.releases",
     "palermo.web",
     "palermo.api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
     path("", include("palermo.stats.urls")),
+    path("", include("palermo.releases.urls")),
     path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

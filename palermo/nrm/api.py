@@ -58,7 +58,10 @@ class CaseFilterIn(Schema):
     nation: SingleLine(40) | None = None
     age_group: Literal["child", "adult"] | None = None
     due: Literal["overdue", "soon"] | None = None
-    reference: SingleLine(40) | None = None
+    reference: SingleLine(40) | None = Field(
+        None, description="Palermo's reference (NRM-2026-…) or the earlier system's reference of a case loaded from one")
+    external_reference: SingleLine(40) | None = Field(
+        None, description="The earlier system's case reference only (cases loaded with `palermo import referrals`)")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=200)
 

@@ -11,7 +11,9 @@ later ones rejected):
   birth. A row without a date of birth or a name is not compared: a name alone is not enough
   to say two people are one (two people of the same common name can be found on the same day
   at the same place). The same person referred on *different* dates is not a duplicate:
-  people are referred again, and the repeat-referral statistics count it.
+  people are referred again, and the repeat-referral statistics count it;
+* **the same earlier-system reference**: two rows from the same referring organisation with the
+  same ``external_reference`` (compared without regard to case), which must be unique for it.
 
 Each row contributes a keyed 64-bit digest per kind (the key is random per import and never
 stored, so digests say nothing about the content) and its row number: 12 bytes a row, in 256
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from palermo.core.crypto import normalise_for_index
 from palermo.nrm.schemas import ReferralIn
 
-SAME_ROW, SAME_REFERRAL = 0, 1
+SAME_ROW, SAME_REFERRAL, SAME_EXTERNAL_REFERENCE = 0, 1, 2
 _BUCKETS = 256
 
 
@@ -46,6 +48,9 @@ class Duplicate:
     def message(self) -> str:
         if self.kind == SAME_ROW:
             return f"This row is the same as row {self.first}: remove one of them"
+        if self.kind == SAME_EXTERNAL_REFERENCE:
+            return (f"This row has the same earlier system's reference as row {self.first}, from the same organisation: "
+                    "each reference can be used once. Correct one of them")
         return (f"This row refers the same person as row {self.first} (same name and date of birth), from the same "
                 "organisation on the same date: remove one of them, or correct the name, date of birth or date received")
 
@@ -61,14 +66,21 @@ class DuplicateFinder:
 
     def _add(self, row: int, kind: int, text: str) -> None:
         d = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=self._key, digest_size=8).digest())
-        d = (d & ~1) | kind  # the lowest bit says which kind, so the two never meet
-        b = (d >> 1) % _BUCKETS
+        d = (d & ~3) | kind  # the lowest two bits say which kind, so two kinds never meet
+        b = (d >> 2) % _BUCKETS
         self._digests[b].append(d)
         self._rows[b].append(row)
 
+    def add_values(self, row: int, values: list[str]) -> None:
+        """A row of any file, for the same-row check only."""
+        self._add(row, SAME_ROW, "\x1f".join(v.strip() for v in values))
+
     def add(self, row: int, values: list[str], data: ReferralIn, *, org: str) -> None:
         """A valid row: its values, and the referral they make (for the same-referral key)."""
-        self._add(row, SAME_ROW, "\x1f".join(v.strip() for v in values))
+        self.add_values(row, values)
+        if data.external_reference:
+            self._add(row, SAME_EXTERNAL_REFERENCE,
+                      "\x1f".join([org or data.first_responder_org, data.external_reference.upper()]))
         p = data.person
         if p is not None and p.date_of_birth and (p.given_name.strip() or p.family_name.strip()):
             name = " ".join(sorted(normalise_for_index(f"{p.given_name} {p.family_name}").split()))
@@ -86,7 +98,7 @@ class DuplicateFinder:
                     if first != r:
                         rows.append(r)
                         firsts.append(first)
-                        kinds.append(d & 1)
+                        kinds.append(d & 3)
                 self._digests[b], self._rows[b] = array("Q"), array("L")  # done with: let them go
                 self._found.append((rows, firsts, kinds))
         return self._found

@@ -25,7 +25,7 @@ REQUIRED_COLUMNS = ["received_on", "nation", "exploitation_types", "under_18", "
 REFERRAL_COLUMNS = [
     "received_on", "nation", "police_force_area", "exploitation_location", "exploitation_country",
     "exploitation_types", "indicators", "flags", "age_at_exploitation", "under_18", "local_authority",
-    "consent", "immigration_enforcement", "anonymous", "first_responder_org", "narrative",
+    "consent", "immigration_enforcement", "anonymous", "first_responder_org", "narrative", "external_reference",
 ]
 PERSON_COLUMNS = [
     "given_name", "family_name", "aliases", "date_of_birth", "dob_precision", "claimed_age", "assessed_age",
@@ -68,20 +68,24 @@ def _shown(value: str, limit: int = 30) -> str:
     return f"“{value[:limit]}…”" if len(value) > limit else f"“{value}”"
 
 
-def header_errors(header: list[str]) -> list[RowError]:
-    """Problems with the header row (row 1): missing, unknown, unnamed or repeated columns."""
+def header_errors(header: list[str], columns: list[str] | None = None,
+                  required: list[str] | None = None) -> list[RowError]:
+    """Problems with the header row (row 1): missing, unknown, unnamed or repeated columns (of
+    the referrals file, unless ``columns`` and ``required`` say otherwise)."""
+    columns = ALL_COLUMNS if columns is None else columns
+    required = REQUIRED_COLUMNS if required is None else required
     errors = []
     seen = set()
     for i, name in enumerate(header, start=1):
         if not name.strip():
             errors.append(RowError(1, f"column {i}", "This column has no name: name it, or remove it if it is empty"))
-        elif name not in ALL_COLUMNS:
+        elif name not in columns:
             errors.append(RowError(1, name, "This is not a column Palermo knows: remove it or correct its name. "
-                                            f"The columns are: {', '.join(ALL_COLUMNS)}"))
+                                            f"The columns are: {', '.join(columns)}"))
         elif name in seen:
             errors.append(RowError(1, name, "This column appears more than once: keep one"))
         seen.add(name)
-    errors.extend(RowError(1, c, "This required column is missing") for c in REQUIRED_COLUMNS if c not in header)
+    errors.extend(RowError(1, c, "This required column is missing") for c in required if c not in header)
     return errors
 
 
@@ -136,8 +140,11 @@ def _plain(err: dict) -> tuple[str, str]:
         return column, f"Enter {name.lower()} as a whole number, like 16"
     if kind in {"greater_than_equal", "less_than_equal"}:
         return column, f"{name} must be between 0 and 120"
-    if kind == "missing":
+    if kind in {"missing", "string_too_short"}:
         return column, f"Enter {name.lower()}"
+    if kind == "string_pattern_mismatch":
+        return column, (f"{name} must start and end with a letter or digit and hold only letters, digits and "
+                        f"/ - . _ : (no spaces): {_shown(value) if isinstance(value, str) else 'it'} does not")
     message = err.get("msg", "is not valid")
     return column, message.removeprefix("Value error, ")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from palermo.accounts.models import Organisation
@@ -47,6 +48,14 @@ DECISION_STATE_CHOICES = [
 
 class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True)
+    # Loading history (issue 11): the earlier system's case reference, so a case brought over
+    # from it can be found by the reference people already use. Unique per referring
+    # organisation (two organisations' old systems may both have a case "2010/17"); erased by
+    # retention with the narrative, since the earlier system may still hold the identity.
+    external_reference = models.CharField(
+        max_length=40, blank=True, db_index=True,
+        help_text="The earlier system's case reference (letters, digits and / - . _ :), unique per referring organisation",
+    )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
     first_responder_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="referrals_made")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
@@ -80,6 +89,12 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("external_reference"), "first_responder_org",
+                condition=~models.Q(external_reference=""), name="referral_external_reference_unique_per_org",
+            ),
+        ]
 
     @property
     def is_child(self) -> bool:
@@ -170,11 +185,29 @@ class Decision(models.Model):
     reviewed_on = models.DateField(null=True, blank=True)
     review_note = EncryptedTextField(blank=True, db_comment="Encrypted (Fernet). Reviewer's reasons.")
     parameter_versions = models.JSONField(default=dict, blank=True)
+    # Loading history (issue 11): a decision made in an earlier system and loaded by
+    # ``palermo import decisions`` names the file it came from (its SHA-256, as the import's
+    # audit event does). A historic negative decision's second review was done in that system:
+    # Palermo records it as done, with its date and the reviewer's organisation, and no reviewer
+    # account (``reviewed_by`` stays empty).
+    imported_from_sha256 = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="SHA-256 of the file this historic decision was loaded from; empty for a decision made in Palermo",
+    )
+    review_recorded_by_org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Historic decision: the organisation whose reviewer agreed it (the review is recorded as done)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["decided_on", "id"]
+
+    @property
+    def review_recorded_as_done(self) -> bool:
+        """A historic negative decision whose second review was done in the earlier system."""
+        return self.review_recorded_by_org_id is not None
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.outcome} on {self.decided_on}"

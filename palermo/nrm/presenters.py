@@ -37,6 +37,7 @@ def case_summary(case: Case, today: dt.date) -> dict:
     return {
         "id": case.pk,
         "reference": ref.reference,
+        "external_reference": ref.external_reference,
         "status": case.status,
         "status_label": workflow.STATUS_LABELS[case.status],
         "competent_authority": case.competent_authority.code,

@@ -7,7 +7,7 @@ every interface gets the same answer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -19,6 +19,12 @@ Nation = Literal["england", "wales", "scotland", "northern_ireland"]
 # Every string and list is bounded, so no interface accepts more than a person could type
 # (docs/import.md lists the sizes). Codes are checked against their lists by the services.
 Code = SingleLine(60)
+# The earlier system's case reference (loading history, issue 11): letters and digits, and
+# / - . _ : inside, at most 40 characters. Nothing that could start a spreadsheet formula or hide
+# a second value, and no spaces (a reference is typed or pasted, and " 2010/17" must not differ
+# from "2010/17").
+EXTERNAL_REFERENCE_PATTERN = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9/._:-]{0,38}[A-Za-z0-9])?)?$"
+ExternalReference = Annotated[SingleLine(40), Field(pattern=EXTERNAL_REFERENCE_PATTERN)]
 NARRATIVE_MAX, CONTACT_MAX, NOTE_MAX = 20_000, 2_000, 5_000
 
 
@@ -69,6 +75,9 @@ class ReferralIn(BaseModel):
     immigration_enforcement: bool = False
     anonymous: bool = Field(False, description="Duty to Notify only: record no identity")
     first_responder_org: Code = Field("", description="Code of the referring organisation; defaults to yours")
+    external_reference: ExternalReference = Field(
+        "", description="The earlier system's case reference, when the case is brought over from one "
+                        "(unique per referring organisation)")
     person: PersonIn | None = None
 
     @field_validator("exploitation_country")

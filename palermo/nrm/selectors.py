@@ -28,7 +28,8 @@ class CaseFilters:
     age_group: str | None = None  # 'child' or 'adult'
     due: str | None = None  # 'overdue' or 'soon'
     name: str | None = None  # exact name search through the blind index (audited)
-    reference: str | None = None
+    reference: str | None = None  # Palermo's reference, or the earlier system's (loading history)
+    external_reference: str | None = None  # the earlier system's reference only
 
 
 # Encrypted columns a list never shows: not read, so not decrypted (each costs a Fernet
@@ -64,7 +65,10 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     elif f.age_group == "adult":
         qs = qs.filter(referral__under_18="no")
     if f.reference:
-        qs = qs.filter(referral__reference__iexact=f.reference.strip())
+        ref = f.reference.strip()
+        qs = qs.filter(Q(referral__reference__iexact=ref) | Q(referral__external_reference__iexact=ref))
+    if f.external_reference:
+        qs = qs.filter(referral__external_reference__iexact=f.external_reference.strip())
     if f.due in {"overdue", "soon"}:
         qs = _filter_due(qs, f.due, today)
     if f.name:

@@ -95,7 +95,17 @@ def _referral_check(*, actor, data: ReferralIn) -> tuple[dict[str, str], Organis
         org = _referring_org(actor=actor, code=data.first_responder_org)
     except (NotAllowed, ValidationFailed) as exc:
         errors["first_responder_org"] = exc.message
+    if org is not None and data.external_reference and external_reference_taken(
+            org=org, external_reference=data.external_reference):
+        errors["external_reference"] = (f"{org.name} already has a referral with the earlier system's reference "
+                                        f"{data.external_reference}: each reference can be used once")
     return errors, org
+
+
+def external_reference_taken(*, org: Organisation, external_reference: str) -> bool:
+    """Whether ``org`` already referred a case with this earlier-system reference (compared
+    without regard to case, as the database constraint does)."""
+    return Referral.objects.filter(first_responder_org=org, external_reference__iexact=external_reference).exists()
 
 
 def _referring_org(*, actor, code: str) -> Organisation:
@@ -142,7 +152,7 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
     la = Organisation.objects.filter(code=data.local_authority, kind="local_authority").first() if data.local_authority else None
     referral = Referral.objects.create(
         reference=_new_reference("NRM" if data.consent != "refused" else "DTN", data.received_on.year),
-        person=person, first_responder_org=org, officer=actor, received_on=data.received_on,
+        external_reference=data.external_reference, person=person, first_responder_org=org, officer=actor, received_on=data.received_on,
         nation=data.nation, police_force_area=data.police_force_area,
         exploitation_location=data.exploitation_location, exploitation_country=data.exploitation_country,
         indicators=sorted(set(data.indicators)), flags=sorted(set(data.flags)), narrative=data.narrative,

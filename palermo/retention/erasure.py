@@ -14,7 +14,8 @@ purpose); decisions (kind, outcome, dates, reason codes, who decided and reviewe
 states, date, reason code); the coded decision on a possible match; residence permit applications,
 decisions and permits (grounds, dates, outcome, reason codes, rule versions) — but not the
 investigation reference (it ties the person to an investigation) or the written explanation. **Removed** beyond the
-encrypted fields: the blind indexes (keyed hashes of name and date of birth: whoever holds the key
+encrypted fields: the earlier system's case reference (``external_reference``: that system may
+still hold the identity); the blind indexes (keyed hashes of name and date of birth: whoever holds the key
 could confirm a guessed name), the exact claimed and assessed ages and the languages (with
 gender, nationality and dates they narrow a person down; the statistics use adult or child and
 age at exploitation, which are kept).
@@ -48,7 +49,9 @@ ERASE: dict[str, dict[str, object]] = {
         "languages": [],
         "dob_precision": "unknown",
     },
-    "nrm.referral": {"narrative": ""},
+    # The earlier system's reference goes with the narrative: that system may still hold the
+    # identity, so the reference would lead back to it.
+    "nrm.referral": {"narrative": "", "external_reference": ""},
     "nrm.decision": {"reason_text": "", "review_note": ""},
     "nrm.casetransition": {"note": ""},
     "linkage.linkcandidate": {"reason_text": ""},

@@ -35,6 +35,11 @@ def palermo(request) -> dict:
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
     if can_see_statistics(user):
         nav.append(("statistics", _("Statistics"), reverse("stats:index"), namespace == "stats"))
+    if user.has_role(R.ANALYST, R.MONITOR):
+        nav.append(("monitoring", _("Monitoring"), reverse("releases:monitoring"), current == "monitoring"))
+        nav.append(("private", _("Private releases"), reverse("releases:private"), current == "private"))
+    if user.has_role(R.ANALYST):
+        nav.append(("microdata", _("Microdata"), reverse("releases:microdata"), current.startswith("microdata")))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))

@@ -62,6 +62,11 @@ def test_demo_loads_every_state_and_is_idempotent(capsys):
     n = Case.objects.count()
     call_command("demo", "--cases", "120", "--no-migrate")
     assert Case.objects.count() == n
+    # a few private releases, recorded once, so the release pages are not empty
+    from palermo.demo import DEMO_RELEASES
+    from palermo.releases.models import PrivateRelease
+
+    assert PrivateRelease.objects.count() == len(DEMO_RELEASES) == 3
     out = capsys.readouterr().out
     assert "responder" in out and "decider" in out and "palermo-demo-2026" in out
     call_command("audit", "verify")

@@ -157,13 +157,13 @@ def every_route(patterns=None, prefix: str = ""):
 
 def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, things):
     """Every route, fetched anonymously and as a first responder, a decision maker, a reviewer, a
-    monitor and an administrator: whatever the answer (page, redirect to sign in, 403, 404, 409,
-    the API's 401), the headers are there."""
+    monitor, an analyst (the microdata pages are theirs alone) and an administrator: whatever the
+    answer (page, redirect to sign in, 403, 404, 409, the API's 401), the headers are there."""
     things["world"] = world
     routes = list(every_route())
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
-                                           ("responder", "decider", "reviewer", "monitor", "admin")}
+                                           ("responder", "decider", "reviewer", "monitor", "analyst", "admin")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,

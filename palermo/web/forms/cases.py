@@ -20,7 +20,8 @@ class CaseFilterForm(GovukForm):
     nation = forms.ChoiceField(label=_("Nation"), required=False)
     age_group = forms.ChoiceField(label=_("Child or adult"), required=False)
     due = forms.ChoiceField(label=_("Due"), required=False)
-    reference = forms.CharField(label=_("Reference number"), required=False, max_length=20)
+    reference = forms.CharField(label=_("Reference number"), required=False, max_length=40,
+                                help_text=_("Palermo's reference, or the reference the case had in an earlier system"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

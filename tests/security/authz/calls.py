@@ -111,6 +111,12 @@ PAGES = {
     ("GET", "/statistics/"): lambda u, s: Call(f"/statistics/?{_stats_query()}"),
     ("GET", "/statistics/files/<str:filename>"): lambda u, s: Call(
         f"/statistics/files/table-01-referrals_quarter_age_gender.csv?{_stats_query()}"),
+    ("GET", "/monitoring/"): lambda u, s: Call("/monitoring/"),
+    ("GET", "/statistics/private-releases/"): lambda u, s: Call("/statistics/private-releases/"),
+    ("POST", "/statistics/private-releases/"): lambda u, s: Call("/statistics/private-releases/", {
+        "year": str(_today().year), "dimension": "exploitation_type", "epsilon": "0.1"}),
+    ("GET", "/statistics/microdata/"): lambda u, s: Call("/statistics/microdata/"),
+    ("GET", "/statistics/microdata/htcds.csv"): lambda u, s: Call("/statistics/microdata/htcds.csv"),
     ("GET", "/api/v1/docs"): lambda u, s: Call("/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"): lambda u, s: Call("/api/v1/openapi.json"),
     ("GET", "/api/v1/"): lambda u, s: Call("/api/v1/"),
@@ -190,6 +196,12 @@ API = {
         {"reason_code": "linked_in_error", "reason_text": "Matrix check"}, json=True),
     ("GET", "/api/v1/people/{pseudonym}/cluster"): lambda u, s: Call(
         f"/api/v1/people/{s.case.referral.person.pseudonym}/cluster"),
+    ("GET", "/api/v1/monitoring-report"): lambda u, s: Call("/api/v1/monitoring-report"),
+    ("GET", "/api/v1/releases/budgets"): lambda u, s: Call("/api/v1/releases/budgets"),
+    ("GET", "/api/v1/releases/private"): lambda u, s: Call("/api/v1/releases/private"),
+    ("POST", "/api/v1/releases/private"): lambda u, s: Call("/api/v1/releases/private", {
+        "year": _today().year, "dimension": "exploitation_type", "epsilon": 0.1}, json=True),
+    ("GET", "/api/v1/releases/microdata.csv"): lambda u, s: Call("/api/v1/releases/microdata.csv"),
     ("GET", "/api/v1/cases/{case_id}/permit"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/permit"),
     ("POST", "/api/v1/cases/{case_id}/permit/applications"): lambda u, s: Call(
         f"/api/v1/cases/{s.fresh_case.pk}/permit/applications", {

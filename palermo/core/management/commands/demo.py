@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {result['organisations']} organisations, {result['cases_created']} new cases "
             f"({result['cases_existing']} already there), {result.get('permit_applications', 0)} new residence "
-            "permit applications."
+            f"permit applications, {result.get('private_releases', 0)} private releases recorded."
         )
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}; * also a 6-digit code):")
         for username_, role, org, _ in USERS:

@@ -1,4 +1,5 @@
-"""palermo import referrals FILE.csv --as USERNAME [--skip-invalid --rejects FILE]"""
+"""palermo import referrals FILE.csv --as USERNAME [--skip-invalid --rejects FILE]
+palermo import decisions FILE.csv --as USERNAME   (historic decisions; docs/import.md)"""
 
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from django.test.utils import override_settings
 from rich.progress import Progress
 
 from palermo.core.exceptions import PalermoError
+from palermo.nrm.decision_import import import_decisions
 from palermo.nrm.importer import import_referrals
 
 SHOWN = 200  # errors printed; the count says how many more
@@ -19,13 +21,15 @@ def _plural(n: int, word: str) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Import referrals from CSV. Every row is checked first; nothing is written unless all rows are valid "
-            "(or --skip-invalid).")
+    help = ("Import referrals, or historic decisions on referrals already imported, from CSV. Every row is checked "
+            "first; nothing is written unless all rows are valid (or, for referrals, --skip-invalid).")
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["referrals"])
+        parser.add_argument("what", choices=["referrals", "decisions"])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username", required=True, help="the first responder the referrals are made by")
+        parser.add_argument("--as", dest="username", required=True,
+                            help="referrals: the first responder who refers; decisions: a decision maker of the "
+                                 "competent authority the cases are routed to")
         parser.add_argument("--skip-invalid", action="store_true", help="write the valid rows; invalid ones go to --rejects")
         parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv); "
                                                          "never over an existing file")
@@ -39,6 +43,10 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user called {username!r}")
+        if what == "decisions":
+            if skip_invalid:
+                raise CommandError("--skip-invalid is for referrals: historic decisions are imported all or nothing")
+            return self._decisions(file, user, no_progress)
         rejects = rejects or file.with_suffix(".rejects.csv")
         # A bulk import is scored against known people in one batch (`palermo link run`),
         # not one Splink job per row.
@@ -70,8 +78,23 @@ class Command(BaseCommand):
                 "remove it before you import the row again."
             )
 
+    def _decisions(self, file: Path, user, no_progress: bool) -> None:
+        try:
+            with self._progress(file, off=no_progress, noun="decisions") as tick:
+                result = import_decisions(actor=user, path=file, progress=tick)
+        except PalermoError as exc:
+            raise CommandError(f"Nothing was written: {exc.message}") from exc
+        for err in result.errors[:SHOWN]:
+            self.stderr.write(str(err))
+        if result.error_count > SHOWN:
+            self.stderr.write(f"… and {result.error_count - SHOWN:,} more")
+        if result.refused:
+            raise CommandError(f"{_plural(result.error_count, 'error')} in {_plural(result.rows, 'row')}: "
+                               "nothing was written.")
+        self.stdout.write(f"Imported {result.written:,} historic decisions.")
+
     @contextmanager
-    def _progress(self, file: Path, *, off: bool):
+    def _progress(self, file: Path, *, off: bool, noun: str = "referrals"):
         """A progress bar on a terminal; otherwise a line now and then on stderr (for logs)."""
         if off:
             yield None
@@ -98,6 +121,6 @@ class Command(BaseCommand):
                         self.stderr.write(f"Checking {file.name}: {step * 10}%")
                 elif done == total or done // max(1, total // 100) > shown[stage]:
                     shown[stage] = done // max(1, total // 100)
-                    self.stderr.write(f"Writing: {done:,} of {total:,} referrals")
+                    self.stderr.write(f"Writing: {done:,} of {total:,} {noun}")
 
             yield tick

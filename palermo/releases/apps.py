@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReleasesConfig(AppConfig):
+    name = "palermo.releases"
+    verbose_name = "Releases: safe microdata, private counts and monitoring"
