@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
+    path("", include("palermo.children.urls")),
+    path("", include("palermo.notifications.urls")),
     path("", include("palermo.web.urls")),
 ]

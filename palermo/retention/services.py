@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from palermo.children.models import MissingEpisode, TraffickingGrading
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import ValidationFailed
 from palermo.law.retention import RETENTION_DIR
@@ -76,6 +77,8 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
                             anonymised_on=today, retention_rule=version)
         c["decisions"] = erase("nrm.decision", Decision.objects.filter(pk__in=decision_ids))
         c["steps"] = erase("nrm.casetransition", CaseTransition.objects.filter(case_id__in=case_ids))
+        c["child_records"] = (erase("children.missingepisode", MissingEpisode.objects.filter(case_id__in=case_ids))
+                              + erase("children.traffickinggrading", TraffickingGrading.objects.filter(case_id__in=case_ids)))
         c["history_rows"] = (erase_history("nrm.referral", refs) + erase_history("people.person", people)
                              + erase_history("nrm.decision", decision_ids))
         audit_record(actor=actor, action="retention.apply", object_type="nrm.referral",
