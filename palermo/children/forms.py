@@ -33,8 +33,8 @@ class GovukTimeField(forms.CharField):
         kwargs.setdefault("error_messages", required(_("Enter the %(subject)s") % {"subject": subject}))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)  # text, its length checked
         if not value:
             return None
         match = _TIME.match(value)

@@ -113,7 +113,8 @@ def board_counts_for_user(*, user) -> dict[str, int]:
     return {
         "child_cases": cases.count(),
         "missing_now": open_episodes_for_user(user=user).count(),
-        "without_named_person": cases.exclude(named_persons__ended_on__isnull=True).count(),
+        "without_named_person": cases.exclude(
+            pk__in=NamedPerson.objects.filter(ended_on__isnull=True).values("case_id")).count(),
     }
 
 
