@@ -21,7 +21,7 @@ from palermo.nrm import workflow
 from palermo.nrm.models import Case, CaseTransition, Referral
 from palermo.nrm.rules import case_scope_q
 from palermo.nrm.selectors import case_list_for_user
-from tests.children.helpers import at, bring_back, child_case, name, place, report
+from tests.children.helpers import bring_back, child_case, name, place, report
 from tests.security.helpers import Api, web
 
 pytestmark = pytest.mark.django_db
