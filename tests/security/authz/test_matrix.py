@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from palermo.core.models import AuditEvent
+from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
 from palermo.nrm.export import EXPORT_COLUMNS
 
 from . import universe as U
@@ -44,12 +45,35 @@ LISTS = {
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",
+    ("page", "GET", "/children/"): "case", ("page", "GET", "/children/export.csv"): "case",
+    ("api", "GET", "/api/v1/children/cases"): "case", ("api", "GET", "/api/v1/children/cases.csv"): "case",
 }
+#: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
+#: case has no record to keep), so "routed" is a child's case routed to the user's authority.
+CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/api/v1/children/cases.csv"} | {
+    e for e in (
+        "/children/cases/<int:case_id>/", "/children/cases/<int:case_id>/missing/",
+        "/children/cases/<int:case_id>/missing/<int:episode_id>/return/", "/children/cases/<int:case_id>/named-person/",
+        "/children/cases/<int:case_id>/placement/", "/children/cases/<int:case_id>/placements/<int:placement_id>/end/",
+        "/children/cases/<int:case_id>/age-assessment/", "/children/cases/<int:case_id>/grading/",
+        "/api/v1/children/cases/{case_id}", "/api/v1/children/cases/{case_id}/age-assessments",
+        "/api/v1/children/cases/{case_id}/named-person", "/api/v1/children/cases/{case_id}/placements",
+        "/api/v1/children/cases/{case_id}/placements/{placement_id}/end",
+        "/api/v1/children/cases/{case_id}/missing-episodes",
+        "/api/v1/children/cases/{case_id}/missing-episodes/{episode_id}/return",
+        "/api/v1/children/cases/{case_id}/gradings")}
+#: Endpoints about one notification: relation ``recipient`` (addressed to the user) or ``none``.
+NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notifications/{notification_id}/read"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
-EXPORTS = {("api", "GET", "/api/v1/cases.csv"), ("export", "CLI", "palermo export cases")}
+#: Exports: the columns they must have and the audit event they must write.
+EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
+           ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
+           ("page", "GET", "/children/export.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
+           ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export")}
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
-IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink"}
+IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
+                  "child.record_view", "child.missing_return"}
 
 
 @dataclass(frozen=True)
@@ -158,9 +182,15 @@ class Runner:
         return out
 
     def slot(self, row: Row, col: str):
+        if row.endpoint in NOTIFICATION:
+            note = (self.u.notifications.get(col) if row.relation == "recipient"
+                    else self.u.other_notification if row.relation == "none" else None)
+            return U.NoteSlot(row.relation, note) if note is not None else None
         kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
+        child = row.endpoint in CHILD_ONLY
         for slot in self.u.slots.values():
-            if self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None):
+            if (self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None)
+                    and (not child or slot.case.referral.is_child)):
                 return slot
         return None
 
@@ -221,7 +251,7 @@ class Runner:
                 if not actions & IDENTITY_READS:
                     self.failures.append(f"{where}: showed an identity without an audit event (events: {sorted(actions)})")
             if (row.surface, row.method, row.endpoint) in EXPORTS and got in {"listed", "hidden"}:
-                self.check_export(where, text, user, before)
+                self.check_export(where, text, user, before, *EXPORTS[(row.surface, row.method, row.endpoint)])
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -257,11 +287,11 @@ class Runner:
                 self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
                 return
 
-    def check_export(self, where: str, text: str, user, before: int) -> None:
+    def check_export(self, where: str, text: str, user, before: int, columns: list[str], action: str) -> None:
         header = next(csv.reader(io.StringIO(text)), [])
-        if header != EXPORT_COLUMNS:
-            self.failures.append(f"{where}: export columns {header} are not {EXPORT_COLUMNS}")
-        if not AuditEvent.objects.filter(id__gt=before, actor=user, action="case.export").exists():
+        if header != columns:
+            self.failures.append(f"{where}: export columns {header} are not {columns}")
+        if not AuditEvent.objects.filter(id__gt=before, actor=user, action=action).exists():
             self.failures.append(f"{where}: export not audited")
 
 
