@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("palermo.linkage.urls")),
     path("", include("palermo.children.urls")),
     path("", include("palermo.notifications.urls")),
+    path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

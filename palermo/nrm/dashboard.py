@@ -14,6 +14,8 @@
 * for children's services: their local authority's child cases, children reported missing now
   and child cases with no person named as responsible for their care (``palermo.children``);
 * for analysts and monitors: a link to the time-to-first-missing statistic (aggregates only).
+* for everyone who sees residence permits: permits due for renewal (the renewal reminder), and
+  for decision makers, permit applications awaiting a decision (``palermo.permits.selectors``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class Dashboard:
     dtn_count: int | None = None  # None: no Duty to Notify reports in the user's roles
     children: dict | None = None  # children's services: child_cases, missing_now, without_named_person
     missing_statistics: bool = False  # the time-to-first-missing statistic is open to the user
+    permits_expiring: int | None = None  # None: the role sees no residence permits
+    permit_applications_awaiting: int | None = None  # None: not a decision maker
 
 
 def _base_queryset(user, scope: str):
@@ -147,4 +151,8 @@ def dashboard_for_user(*, user, today: dt.date | None = None) -> Dashboard:
 
         dash.children = board_counts_for_user(user=user)
     dash.missing_statistics = user.has_role(R.CHILDRENS_SERVICES, R.ANALYST, R.MONITOR)
+    from palermo.permits.selectors import permit_counts_for_user
+
+    permits = permit_counts_for_user(user=user, on=today)
+    dash.permits_expiring, dash.permit_applications_awaiting = permits.expiring, permits.awaiting_decision
     return dash

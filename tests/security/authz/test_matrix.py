@@ -27,9 +27,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from palermo.core.models import AuditEvent
 from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
+from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
+from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
 
 from . import universe as U
 from .calls import API, PAGES, Call, admin_call
@@ -47,6 +48,9 @@ LISTS = {
     ("export", "CLI", "palermo export cases"): "case",
     ("page", "GET", "/children/"): "case", ("page", "GET", "/children/export.csv"): "case",
     ("api", "GET", "/api/v1/children/cases"): "case", ("api", "GET", "/api/v1/children/cases.csv"): "case",
+    ("page", "GET", "/permits/"): "permit", ("api", "GET", "/api/v1/permits"): "permit",
+    ("api", "GET", "/api/v1/permits/applications"): "permit_application", ("api", "GET", "/api/v1/permits.csv"): "permit",
+    ("export", "CLI", "palermo export permits"): "permit",
 }
 #: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
 #: case has no record to keep), so "routed" is a child's case routed to the user's authority.
@@ -66,14 +70,16 @@ CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/
 NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notifications/{notification_id}/read"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
-#: Exports: the columns they must have and the audit event they must write.
+#: Exports: the columns each writes and the audit action that records it.
 EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
            ("page", "GET", "/children/export.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
-           ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export")}
+           ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
+           ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
+           ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export")}
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
 IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
-                  "child.record_view", "child.missing_return"}
+                  "child.record_view", "child.missing_return", "permit.view"}
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,8 @@ class Runner:
     def reference(self, row: Row, slot) -> str:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
-                "dtn": slot.dtn.reference if slot.dtn else ""}[kind]
+                "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
+                "permit_application": slot.applied_case.referral.reference}[kind]
 
     def request(self, row: Row, col: str, call: Call):
         if row.surface == "export":
@@ -205,7 +212,7 @@ class Runner:
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "export.csv"
                 try:  # anonymous: nobody to export as, which the command refuses
-                    call_command("export", "cases", "--as", user.username if user else "m.no-such-user",
+                    call_command("export", row.endpoint.split()[-1], "--as", user.username if user else "m.no-such-user",
                                  "--output", str(out), stdout=io.StringIO(), stderr=io.StringIO())
                 except CommandError:
                     return 401, b""

@@ -47,8 +47,15 @@ class Command(BaseCommand):
         audit_seal()
         self.stdout.write(
             f"Demo data: {result['organisations']} organisations, {result['cases_created']} new cases "
-            f"({result['cases_existing']} already there)."
+            f"({result['cases_existing']} already there), {result.get('permit_applications', 0)} new residence "
+            "permit applications."
         )
+        children = result.get("children") or {}
+        if children.get("loaded"):
+            self.stdout.write(
+                f"Children's records: {children['placements']} care placements, {children['episodes']} missing episodes "
+                f"({children['open']} open), {children['gradings']} gradings, {children['age_assessments']} age assessments."
+            )
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}; * also a 6-digit code):")
         for username_, role, org, _ in USERS:
             mark = "*" if role in TWO_FACTOR_ROLES else " "
