@@ -71,7 +71,7 @@ def _today() -> dt.date:
 def _lock(case: Case) -> Case:
     """Re-read the case inside the transaction, locked on PostgreSQL (SQLite's write lock is
     taken at BEGIN IMMEDIATE), so two people changing one child's record never interleave."""
-    return (Case.objects.select_for_update()
+    return (Case.objects.select_for_update(of=("self",))
             .select_related("referral", "referral__person", "referral__local_authority", "competent_authority")
             .get(pk=case.pk))
 
