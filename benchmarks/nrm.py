@@ -103,6 +103,16 @@ def main() -> None:
     api_read = median_time(lambda: c.get(f"/api/v1/cases/{case_id}", headers={"Authorization": f"Bearer {raw}"}), args.repeat)
     orm_read = median_time(lambda: Person.objects.get(referrals__case__pk=case_id).family_name, args.repeat)
     rows.append(("GET /cases/{id} vs ORM read", api_read, orm_read))
+    # The list a partner system polls: a page of 50 through the API (scope, filters, presenter,
+    # JSON) against the same 50 rows' first-class columns serialised by hand (issue 12's floor).
+    import json
+
+    api_list = median_time(lambda: c.get("/api/v1/cases", {"page_size": 50},
+                                         headers={"Authorization": f"Bearer {raw}"}), args.repeat)
+    bare_list = median_time(lambda: json.dumps(list(Case.objects.values(
+        "pk", "status", "rg_due", "referral__reference", "referral__received_on", "referral__nation")[:50]),
+        default=str), args.repeat)
+    rows.append(("GET /api/v1/cases (page of 50)", api_list, bare_list))
 
     # 3b. web pages and the deadlines list for the decision maker vs a bare first page of cases
     web = Client()
