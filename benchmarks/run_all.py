@@ -11,6 +11,7 @@ RUNS = [
     ["linkage.py", "--sizes", "10000"],
     ["linkage_incremental.py", "--cases", "300"],
     ["import_memory.py", "--megabytes", "16"],
+    ["stats.py", "--referrals", "100000"],
 ]
 
 if __name__ == "__main__":

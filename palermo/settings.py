@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "palermo.notifications",
     "palermo.permits",
     "palermo.retention",
+    "palermo.stats",
     "palermo.web",
     "palermo.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("palermo.linkage.urls")),
     path("", include("palermo.children.urls")),
     path("", include("palermo.notifications.urls")),
+    path("", include("palermo.stats.urls")),
     path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

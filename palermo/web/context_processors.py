@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from palermo.accounts import roles as R
 from palermo.notifications.selectors import unread_count
 from palermo.permits.rules import can_list_permits
+from palermo.stats.services import can_see_statistics
 from palermo.web import access
 
 
@@ -35,6 +36,8 @@ def palermo(request) -> dict:
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
     if user.has_role(R.CHILDRENS_SERVICES):
         nav.append(("children", _("Children"), reverse("children:board"), namespace == "children"))
+    if can_see_statistics(user):
+        nav.append(("statistics", _("Statistics"), reverse("stats:index"), namespace == "stats"))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     unread = unread_count(user)
     nav.append(("notifications", _("Notifications"), reverse("notifications:list"), namespace == "notifications"))

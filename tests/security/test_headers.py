@@ -149,6 +149,7 @@ def _value(name: str, route: str, things: dict) -> str:
         "app_label": lambda: "accounts",
         "url": lambda: "no-such-admin-page/",
         "history_id": lambda: org.history.order_by("history_id").first().history_id,
+        "filename": lambda: "nrm-statistics.ods",
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())

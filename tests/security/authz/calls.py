@@ -33,6 +33,21 @@ def _now() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=1)
 
 
+def _stats_query() -> str:
+    """The statistics pages' form: the last four quarters that have ended, as published."""
+    from palermo.stats.periods import Quarter, default_period
+
+    p = default_period(_today())
+    return f"from_quarter={Quarter.of(p.start).slug}&to_quarter={Quarter.of(p.end).slug}"
+
+
+def _stats_period() -> str:
+    from palermo.stats.periods import default_period
+
+    p = default_period(_today())
+    return f"from={p.start.isoformat()}&to={p.end.isoformat()}"
+
+
 def _date_fields(prefix: str) -> dict:
     d = _today()
     return {f"{prefix}-day": d.day, f"{prefix}-month": d.month, f"{prefix}-year": d.year}
@@ -136,6 +151,9 @@ PAGES = {
     ("POST", "/notifications/<int:notification_id>/read/"): lambda u, s: Call(
         f"/notifications/{s.notification.pk}/read/", {}),
     ("POST", "/notifications/read-all/"): lambda u, s: Call("/notifications/read-all/", {}),
+    ("GET", "/statistics/"): lambda u, s: Call(f"/statistics/?{_stats_query()}"),
+    ("GET", "/statistics/files/<str:filename>"): lambda u, s: Call(
+        f"/statistics/files/table-01-referrals_quarter_age_gender.csv?{_stats_query()}"),
     ("GET", "/api/v1/docs"): lambda u, s: Call("/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"): lambda u, s: Call("/api/v1/openapi.json"),
     ("GET", "/api/v1/"): lambda u, s: Call("/api/v1/"),
@@ -205,6 +223,7 @@ API = {
     ("GET", "/api/v1/reviews"): lambda u, s: Call("/api/v1/reviews"),
     ("GET", "/api/v1/duty-to-notify"): lambda u, s: Call("/api/v1/duty-to-notify"),
     ("GET", "/api/v1/audit-events"): lambda u, s: Call("/api/v1/audit-events?page_size=5"),
+    ("GET", "/api/v1/stats/tables"): lambda u, s: Call(f"/api/v1/stats/tables?{_stats_period()}"),
     ("GET", "/api/v1/cases/{case_id}/link-candidates"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/link-candidates"),
     ("POST", "/api/v1/link-candidates/{candidate_id}/decision"): lambda u, s: Call(
         f"/api/v1/link-candidates/{s.candidate.pk}/decision",
