@@ -17,6 +17,13 @@ Environment variables:
   PALERMO_TRUST_X_FORWARDED_PROTO  ``1`` behind a TLS-terminating proxy that sets X-Forwarded-Proto
                            (production redirects plain HTTP to HTTPS; default ``0``)
   PALERMO_HSTS_PRELOAD     ``0`` leaves ``preload`` out of the HSTS header (default ``1``)
+  PALERMO_BASE_URL         the address people open Palermo at, for links in e-mails
+                           (default ``http://127.0.0.1:8000``)
+  PALERMO_EMAIL_BACKEND    Django's e-mail backend (default: the console outside production,
+                           SMTP in production, configured with Django's ``EMAIL_HOST``… settings
+                           from ``PALERMO_EMAIL_HOST``, ``PALERMO_EMAIL_PORT``,
+                           ``PALERMO_EMAIL_HOST_USER``, ``PALERMO_EMAIL_HOST_PASSWORD``)
+  PALERMO_EMAIL_FROM       the sender of Palermo's e-mails
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ INSTALLED_APPS = [
     "palermo.people",
     "palermo.nrm",
     "palermo.linkage",
+    "palermo.children",
+    "palermo.notifications",
     "palermo.permits",
     "palermo.retention",
     "palermo.stats",
@@ -265,6 +274,22 @@ PALERMO_OTP_MAX_FAILURES = int(os.environ.get("PALERMO_OTP_MAX_FAILURES", "10"))
 PALERMO_SIGNIN_PENDING_SECONDS = int(os.environ.get("PALERMO_SIGNIN_PENDING_SECONDS", "600"))
 # The phase banner's tag: "demo" for `make run` with synthetic data, else "alpha".
 PALERMO_PHASE = os.environ.get("PALERMO_PHASE", "demo" if DEBUG else "alpha")
+
+# --- Notifications and e-mail (palermo/notifications) ---------------------------------------
+# Alerts (a child reported missing from care) are written as notifications and sent by e-mail
+# through Django's mail backend once the transaction commits. Tests use Django's in-memory
+# backend (pytest-django sets it). An e-mail names no person: a case reference and a link.
+PALERMO_BASE_URL = os.environ.get("PALERMO_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get(
+    "PALERMO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PALERMO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PALERMO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PALERMO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PALERMO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("PALERMO_EMAIL_USE_TLS", "1" if PRODUCTION else "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("PALERMO_EMAIL_FROM", "Palermo <palermo@localhost>")
 
 # --- Audit chain (issue 13) --------------------------------------------------------------
 # The audit chain and its anchors are keyed with HMAC-SHA256 under a key kept outside the

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
+    path("", include("palermo.children.urls")),
+    path("", include("palermo.notifications.urls")),
     path("", include("palermo.stats.urls")),
     path("", include("palermo.releases.urls")),
     path("", include("palermo.permits.urls")),

@@ -91,6 +91,8 @@ from palermo.nrm.api import router as nrm_router  # noqa: E402
 api.add_router("/", nrm_router)
 api.add_router("/", audit_router)
 api.add_router("/", "palermo.linkage.api.router")
+api.add_router("/", "palermo.children.api.router")
+api.add_router("/", "palermo.notifications.api.router")
 api.add_router("/", "palermo.stats.api.router")
 api.add_router("/", "palermo.releases.api.router")
 api.add_router("/", "palermo.permits.api.router")

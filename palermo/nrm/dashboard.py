@@ -11,6 +11,9 @@
   referral's nation's calendar (the same calendar that set the target date);
 * for reviewers: negative decisions waiting for their second review;
 * for first responders and competent authorities: Duty to Notify reports;
+* for children's services: their local authority's child cases, children reported missing now
+  and child cases with no person named as responsible for their care (``palermo.children``);
+* for analysts and monitors: a link to the time-to-first-missing statistic (aggregates only).
 * for everyone who sees residence permits: permits due for renewal (the renewal reminder), and
   for decision makers, permit applications awaiting a decision (``palermo.permits.selectors``).
 """
@@ -51,6 +54,8 @@ class Dashboard:
     median_rg_decisions: int | None = None  # None: not a decision maker
     reviews_pending: int | None = None  # None: not a reviewer
     dtn_count: int | None = None  # None: no Duty to Notify reports in the user's roles
+    children: dict | None = None  # children's services: child_cases, missing_now, without_named_person
+    missing_statistics: bool = False  # the time-to-first-missing statistic is open to the user
     permits_expiring: int | None = None  # None: the role sees no residence permits
     permit_applications_awaiting: int | None = None  # None: not a decision maker
 
@@ -141,6 +146,11 @@ def dashboard_for_user(*, user, today: dt.date | None = None) -> Dashboard:
         dash.reviews_pending = decisions_awaiting_review_for_user(user=user).count()
     if user.has_role(R.FIRST_RESPONDER, R.DECISION_MAKER, R.REVIEWER):
         dash.dtn_count = dtn_list_for_user(user=user).count()
+    if user.has_role(R.CHILDRENS_SERVICES):
+        from palermo.children.selectors import board_counts_for_user
+
+        dash.children = board_counts_for_user(user=user)
+    dash.missing_statistics = user.has_role(R.CHILDRENS_SERVICES, R.ANALYST, R.MONITOR)
     from palermo.permits.selectors import permit_counts_for_user
 
     permits = permit_counts_for_user(user=user, on=today)

@@ -20,12 +20,17 @@ class Route:
     rule: str
 
 
-def route(*, on: dt.date, nationalities: list[str], immigration_enforcement: bool) -> Route:
+def route(*, on: dt.date, nationalities: list[str], immigration_enforcement: bool, child: bool = False) -> Route:
+    """The competent authority for a referral received ``on``. ``child`` is whether the case is a
+    child's now (under 18, or not sure): a dated rule may route by it (conditions ``child`` and
+    ``adult``), so an age assessment re-routes an open case when the rule in force says so."""
     p = parameter_at("nrm.routing", on)
     eea = set(parameter_at("reference.eea_states", on).value)
     facts = {
         "eea_national": any(n in eea for n in nationalities),
         "immigration_enforcement": immigration_enforcement,
+        "child": child,
+        "adult": not child,
     }
     for rule in p.value.get("rules", []):
         if facts.get(rule["if"]):
@@ -33,8 +38,9 @@ def route(*, on: dt.date, nationalities: list[str], immigration_enforcement: boo
     return Route(p.value["default"], p.version, "default")
 
 
-def competent_authority_for(*, on: dt.date, nationalities: list[str], immigration_enforcement: bool) -> tuple[Organisation, Route]:
-    r = route(on=on, nationalities=nationalities, immigration_enforcement=immigration_enforcement)
+def competent_authority_for(*, on: dt.date, nationalities: list[str], immigration_enforcement: bool,
+                            child: bool = False) -> tuple[Organisation, Route]:
+    r = route(on=on, nationalities=nationalities, immigration_enforcement=immigration_enforcement, child=child)
     org = Organisation.objects.filter(code=r.authority_code, kind="competent_authority").first()
     if org is None:
         raise ValidationFailed(

@@ -166,6 +166,7 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
         on=data.received_on,
         nationalities=person.nationalities if person else [],
         immigration_enforcement=data.immigration_enforcement,
+        child=referral.is_child,
     )
     if data.consent == "refused":
         dtn = DutyToNotify.objects.create(
@@ -204,6 +205,14 @@ def _lock(case: Case) -> Case:
     """Re-read the case inside the transaction, locked on PostgreSQL, so two people deciding at
     once cannot both succeed."""
     return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+
+
+def _letter_issue(*, actor, decision: Decision) -> None:
+    """Record who the decision's letter goes to, now that it takes effect: for a child the lead
+    local authority and the named person, never the child (``palermo.children``)."""
+    from palermo.children.services import decision_letter_issue
+
+    decision_letter_issue(actor=actor, decision=decision)
 
 
 def _check_reasons(data: DecisionIn, list_name: str, *, child: bool = True) -> None:
@@ -289,6 +298,8 @@ def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
         decision.parameter_versions = versions
         decision.save(update_fields=["parameter_versions"])
     case.save()
+    if state == "effective":
+        _letter_issue(actor=actor, decision=decision)
     audit_record(actor=actor, action="decision.record", obj=decision,
                  detail={"case_id": case.pk, "kind": data.kind, "outcome": data.outcome, "state": state,
                          "status": case.status, **versions})
@@ -330,6 +341,8 @@ def decision_review(*, actor, decision: Decision, data: ReviewIn) -> Decision:
         else:
             case.cg_decided_on = decision.decided_on
     case.save()
+    if data.agree:
+        _letter_issue(actor=actor, decision=decision)
     audit_record(actor=actor, action="decision.review", obj=decision, detail=detail)
     return decision
 

@@ -55,6 +55,12 @@ ERASE: dict[str, dict[str, object]] = {
     "nrm.decision": {"reason_text": "", "review_note": ""},
     "nrm.casetransition": {"note": ""},
     "linkage.linkcandidate": {"reason_text": ""},
+    # A child's safeguarding record (palermo.children): where they went missing from and were
+    # found, their condition on return, the police reference, and a grading's evidence. Kept: the
+    # dates, the coded places and reasons, the grading level (the missing-from-care statistic).
+    "children.missingepisode": {"missing_from_detail": "", "found_detail": "", "return_condition": "",
+                                "police_reference": ""},
+    "children.traffickinggrading": {"evidence_summary": ""},
     "permits.permitapplication": {"investigation_reference": ""},
     "permits.permitdecision": {"reason_text": ""},
 }

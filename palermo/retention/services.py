@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from palermo.children.models import MissingEpisode, TraffickingGrading
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import ValidationFailed
 from palermo.law.retention import RETENTION_DIR
@@ -77,6 +78,8 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
                             anonymised_on=today, retention_rule=version)
         c["decisions"] = erase("nrm.decision", Decision.objects.filter(pk__in=decision_ids))
         c["steps"] = erase("nrm.casetransition", CaseTransition.objects.filter(case_id__in=case_ids))
+        c["child_records"] = (erase("children.missingepisode", MissingEpisode.objects.filter(case_id__in=case_ids))
+                              + erase("children.traffickinggrading", TraffickingGrading.objects.filter(case_id__in=case_ids)))
         application_ids = list(PermitApplication.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
         permit_decision_ids = list(PermitDecision.objects.filter(application_id__in=application_ids)
                                    .values_list("pk", flat=True))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.accounts import roles as R
+from palermo.notifications.selectors import unread_count
 from palermo.permits.rules import can_list_permits
 from palermo.stats.services import can_see_statistics
 from palermo.web import access
@@ -33,6 +34,8 @@ def palermo(request) -> dict:
         nav.append(("permits", _("Residence permits"), reverse("permits:list"), namespace == "permits"))
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
+    if user.has_role(R.CHILDRENS_SERVICES):
+        nav.append(("children", _("Children"), reverse("children:board"), namespace == "children"))
     if can_see_statistics(user):
         nav.append(("statistics", _("Statistics"), reverse("stats:index"), namespace == "stats"))
     if user.has_role(R.ANALYST, R.MONITOR):
@@ -41,11 +44,15 @@ def palermo(request) -> dict:
     if user.has_role(R.ANALYST):
         nav.append(("microdata", _("Microdata"), reverse("releases:microdata"), current.startswith("microdata")))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
+    unread = unread_count(user)
+    nav.append(("notifications", _("Notifications"), reverse("notifications:list"), namespace == "notifications"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
     nav.append(("sign_out", _("Sign out"), reverse("web:sign_out"), current == "sign_out"))
     ctx.update({
-        "nav_items": [{"key": k, "text": t, "href": h, "active": a} for k, t, h, a in nav],
+        "nav_items": [{"key": k, "text": t, "href": h, "active": a, "count": unread if k == "notifications" else 0}
+                      for k, t, h, a in nav],
+        "notifications_unread": unread,
         "user_display_name": user.get_full_name() or user.username,
         "user_memberships": [
             {"role": R.ROLE_LABELS.get(m.role, m.role), "organisation": m.organisation.name} for m in memberships

@@ -11,6 +11,7 @@ work with it on)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -19,10 +20,14 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from palermo.accounts.models import ApiToken, Organisation, RoleGrantRequest
+from palermo.children.schemas import MissingIn, PlacementIn
+from palermo.children.services import missing_episode_report, placement_start
 from palermo.law.offences import offence_list
 from palermo.linkage.models import LinkCandidate
+from palermo.notifications.models import Notification
 from palermo.web.referral import STEPS
 from tests.security.helpers import Api, person, web
 
@@ -99,7 +104,17 @@ def things(world):
     Group.objects.create(name="Example group")
     ApiToken.issue(world.decider)
     RoleGrantRequest.objects.create(user=world.analyst, organisation=org, role="reviewer", requested_by=world.admin)
-    return {"case": case, "decision": negative, "candidate": candidate, "org": org}
+    # a child's case with a safeguarding record: a care placement and an open missing episode,
+    # which alert the decision makers (a notification for the decision maker's visit)
+    child = world.case(under_18="yes", consent="not_required", local_authority="HILLINGDON", age_at_exploitation="child",
+                       person=person(given="Ksenija", family="Childcase"))
+    placement = placement_start(actor=world.children, case=child, data=PlacementIn(
+        new_setting_name="Headers home", new_setting_kind="childrens_home", started_at=timezone.now() - dt.timedelta(days=1)))
+    episode, _ = missing_episode_report(actor=world.children, case=child, data=MissingIn(
+        went_missing_at=timezone.now() - dt.timedelta(hours=2), missing_from="placement"))
+    note = Notification.objects.filter(recipient=world.decider).first()
+    return {"case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+            "placement": placement, "episode": episode, "notification": note}
 
 
 def _admin_object_id(route: str):
@@ -118,7 +133,11 @@ def _value(name: str, route: str, things: dict) -> str:
     test, so a new kind of URL cannot go unchecked."""
     org = things["org"]
     values = {
-        "case_id": lambda: things["case"].pk,
+        # the children's routes are about a child's case (an adult's has no safeguarding record)
+        "case_id": lambda: things["child_case" if "children/" in route else "case"].pk,
+        "episode_id": lambda: things["episode"].pk,
+        "placement_id": lambda: things["placement"].pk,
+        "notification_id": lambda: things["notification"].pk,
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,
         "pseudonym": lambda: things["case"].referral.person.pseudonym,
@@ -163,7 +182,8 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     routes = list(every_route())
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
-                                           ("responder", "decider", "reviewer", "monitor", "analyst", "admin")}
+                                           ("responder", "decider", "reviewer", "children", "monitor", "analyst",
+                                            "admin")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,
@@ -185,7 +205,8 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     # someone, and each kind of refusal was seen.
     assert {200, 302, 403, 404, 409} <= set(seen), seen
     only_redirect = {"", "refer/<slug:slug>/", "refer/check-your-answers/", "refer/confirmation/"}
-    web_pages = {r for r in routes if not r.startswith(("admin/", "api/"))} - only_redirect
+    only_post = {"notifications/<int:notification_id>/read/", "notifications/read-all/"}  # GET is 405
+    web_pages = {r for r in routes if not r.startswith(("admin/", "api/"))} - only_redirect - only_post
     assert web_pages <= rendered, sorted(web_pages - rendered)
     assert {"admin/", "admin/accounts/organisation/", "admin/accounts/organisation/<path:object_id>/history/",
             "api/v1/docs", "api/v1/openapi.json"} <= rendered

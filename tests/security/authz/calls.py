@@ -29,6 +29,10 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _now() -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=1)
+
+
 def _stats_query() -> str:
     """The statistics pages' form: the last four quarters that have ended, as published."""
     from palermo.stats.periods import Quarter, default_period
@@ -108,6 +112,45 @@ PAGES = {
     ("GET", "/law/offences/"): lambda u, s: Call("/law/offences/"),
     ("GET", "/law/offences/<str:offence_id>/"): lambda u, s: Call("/law/offences/AITCA2004_s4/"),
     ("GET", "/law/definitions/"): lambda u, s: Call("/law/definitions/"),
+    # children (palermo.children): the open case has the record, the review case has room to add to it
+    ("GET", "/children/"): lambda u, s: Call("/children/"),
+    ("GET", "/children/export.csv"): lambda u, s: Call("/children/export.csv"),
+    ("GET", "/children/missing-statistics/"): lambda u, s: Call("/children/missing-statistics/"),
+    ("GET", "/children/cases/<int:case_id>/"): lambda u, s: Call(f"/children/cases/{_case(s)}/"),
+    ("GET", "/children/cases/<int:case_id>/missing/"): lambda u, s: Call(f"/children/cases/{s.review_case.pk}/missing/"),
+    ("POST", "/children/cases/<int:case_id>/missing/"): lambda u, s: Call(f"/children/cases/{s.review_case.pk}/missing/", {
+        **_date_fields("went_missing_on"), "went_missing_time": "00:00", "missing_from": "placement",
+        "reported_to_police": "no", "request_key": "matrix-key"}),
+    ("GET", "/children/cases/<int:case_id>/missing/<int:episode_id>/return/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/missing/{s.episode.pk}/return/"),
+    ("POST", "/children/cases/<int:case_id>/missing/<int:episode_id>/return/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/missing/{s.episode.pk}/return/", {
+            **_date_fields("returned_on"), "returned_time": "00:00", "found_where": "found_by_police",
+            "return_condition": "Matrix check"}),
+    ("GET", "/children/cases/<int:case_id>/named-person/"): lambda u, s: Call(f"/children/cases/{_case(s)}/named-person/"),
+    ("POST", "/children/cases/<int:case_id>/named-person/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/named-person/", {"username": "m.children", **_date_fields("appointed_on")}),
+    ("GET", "/children/cases/<int:case_id>/placement/"): lambda u, s: Call(f"/children/cases/{s.review_case.pk}/placement/"),
+    ("POST", "/children/cases/<int:case_id>/placement/"): lambda u, s: Call(f"/children/cases/{s.review_case.pk}/placement/", {
+        "setting": str(s.placement.setting_id), **_date_fields("started_on"), "started_time": "00:00"}),
+    ("GET", "/children/cases/<int:case_id>/placements/<int:placement_id>/end/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/placements/{s.placement.pk}/end/"),
+    ("POST", "/children/cases/<int:case_id>/placements/<int:placement_id>/end/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/placements/{s.placement.pk}/end/", {
+            "end_reason": "moved", **_date_fields("ended_on"), "ended_time": "00:00"}),
+    ("GET", "/children/cases/<int:case_id>/age-assessment/"): lambda u, s: Call(
+        f"/children/cases/{_case(s)}/age-assessment/"),
+    ("POST", "/children/cases/<int:case_id>/age-assessment/"): lambda u, s: Call(
+        f"/children/cases/{s.review_case.pk}/age-assessment/", {
+            **_date_fields("assessed_on"), "assessed_by": "HILLINGDON", "assessed_age": "15"}),
+    ("GET", "/children/cases/<int:case_id>/grading/"): lambda u, s: Call(f"/children/cases/{_case(s)}/grading/"),
+    ("POST", "/children/cases/<int:case_id>/grading/"): lambda u, s: Call(f"/children/cases/{_case(s)}/grading/", {
+        "level": "3", "evidence_summary": "Matrix check", **_date_fields("graded_on")}),
+    # notifications: a notification addressed to the column's user (recipient) or to someone else (none)
+    ("GET", "/notifications/"): lambda u, s: Call("/notifications/"),
+    ("POST", "/notifications/<int:notification_id>/read/"): lambda u, s: Call(
+        f"/notifications/{s.notification.pk}/read/", {}),
+    ("POST", "/notifications/read-all/"): lambda u, s: Call("/notifications/read-all/", {}),
     ("GET", "/statistics/"): lambda u, s: Call(f"/statistics/?{_stats_query()}"),
     ("GET", "/statistics/files/<str:filename>"): lambda u, s: Call(
         f"/statistics/files/table-01-referrals_quarter_age_gender.csv?{_stats_query()}"),
@@ -202,6 +245,38 @@ API = {
     ("POST", "/api/v1/releases/private"): lambda u, s: Call("/api/v1/releases/private", {
         "year": _today().year, "dimension": "exploitation_type", "epsilon": 0.1}, json=True),
     ("GET", "/api/v1/releases/microdata.csv"): lambda u, s: Call("/api/v1/releases/microdata.csv"),
+    # children
+    ("GET", "/api/v1/children/cases"): lambda u, s: Call("/api/v1/children/cases?page_size=200"),
+    ("GET", "/api/v1/children/cases.csv"): lambda u, s: Call("/api/v1/children/cases.csv"),
+    ("GET", "/api/v1/children/cases/{case_id}"): lambda u, s: Call(f"/api/v1/children/cases/{_api_case(s)}"),
+    ("POST", "/api/v1/children/cases/{case_id}/age-assessments"): lambda u, s: Call(
+        f"/api/v1/children/cases/{s.review_case.pk}/age-assessments", {
+            "assessed_on": _today().isoformat(), "assessed_by": "HILLINGDON", "assessed_age": 15}, json=True),
+    ("PUT", "/api/v1/children/cases/{case_id}/named-person"): lambda u, s: Call(
+        f"/api/v1/children/cases/{_api_case(s)}/named-person", {
+            "username": "m.children", "appointed_on": _today().isoformat()}, json=True),
+    ("POST", "/api/v1/children/cases/{case_id}/placements"): lambda u, s: Call(
+        f"/api/v1/children/cases/{s.review_case.pk}/placements", {
+            "setting_id": s.placement.setting_id, "started_at": _now().isoformat()}, json=True),
+    ("POST", "/api/v1/children/cases/{case_id}/placements/{placement_id}/end"): lambda u, s: Call(
+        f"/api/v1/children/cases/{_api_case(s)}/placements/{s.placement.pk}/end", {
+            "ended_at": _now().isoformat(), "end_reason": "moved"}, json=True),
+    ("POST", "/api/v1/children/cases/{case_id}/missing-episodes"): lambda u, s: Call(
+        f"/api/v1/children/cases/{s.review_case.pk}/missing-episodes", {
+            "went_missing_at": _now().isoformat(), "missing_from": "placement", "request_key": "matrix-api"}, json=True),
+    ("POST", "/api/v1/children/cases/{case_id}/missing-episodes/{episode_id}/return"): lambda u, s: Call(
+        f"/api/v1/children/cases/{_api_case(s)}/missing-episodes/{s.episode.pk}/return", {
+            "returned_at": _now().isoformat(), "found_where": "found_by_police", "return_condition": "Matrix check"},
+        json=True),
+    ("POST", "/api/v1/children/cases/{case_id}/gradings"): lambda u, s: Call(
+        f"/api/v1/children/cases/{_api_case(s)}/gradings", {
+            "level": 3, "graded_on": _today().isoformat(), "evidence_summary": "Matrix check"}, json=True),
+    ("GET", "/api/v1/children/missing-statistics"): lambda u, s: Call("/api/v1/children/missing-statistics"),
+    # notifications
+    ("GET", "/api/v1/notifications"): lambda u, s: Call("/api/v1/notifications"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): lambda u, s: Call(
+        f"/api/v1/notifications/{s.notification.pk}/read", {}, json=True),
+    ("POST", "/api/v1/notifications/read-all"): lambda u, s: Call("/api/v1/notifications/read-all", {}, json=True),
     ("GET", "/api/v1/cases/{case_id}/permit"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/permit"),
     ("POST", "/api/v1/cases/{case_id}/permit/applications"): lambda u, s: Call(
         f"/api/v1/cases/{s.fresh_case.pk}/permit/applications", {

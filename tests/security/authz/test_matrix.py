@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
 from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
 from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
@@ -45,20 +46,40 @@ LISTS = {
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",
+    ("page", "GET", "/children/"): "case", ("page", "GET", "/children/export.csv"): "case",
+    ("api", "GET", "/api/v1/children/cases"): "case", ("api", "GET", "/api/v1/children/cases.csv"): "case",
     ("page", "GET", "/permits/"): "permit", ("api", "GET", "/api/v1/permits"): "permit",
     ("api", "GET", "/api/v1/permits/applications"): "permit_application", ("api", "GET", "/api/v1/permits.csv"): "permit",
     ("export", "CLI", "palermo export permits"): "permit",
 }
+#: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
+#: case has no record to keep), so "routed" is a child's case routed to the user's authority.
+CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/api/v1/children/cases.csv"} | {
+    e for e in (
+        "/children/cases/<int:case_id>/", "/children/cases/<int:case_id>/missing/",
+        "/children/cases/<int:case_id>/missing/<int:episode_id>/return/", "/children/cases/<int:case_id>/named-person/",
+        "/children/cases/<int:case_id>/placement/", "/children/cases/<int:case_id>/placements/<int:placement_id>/end/",
+        "/children/cases/<int:case_id>/age-assessment/", "/children/cases/<int:case_id>/grading/",
+        "/api/v1/children/cases/{case_id}", "/api/v1/children/cases/{case_id}/age-assessments",
+        "/api/v1/children/cases/{case_id}/named-person", "/api/v1/children/cases/{case_id}/placements",
+        "/api/v1/children/cases/{case_id}/placements/{placement_id}/end",
+        "/api/v1/children/cases/{case_id}/missing-episodes",
+        "/api/v1/children/cases/{case_id}/missing-episodes/{episode_id}/return",
+        "/api/v1/children/cases/{case_id}/gradings")}
+#: Endpoints about one notification: relation ``recipient`` (addressed to the user) or ``none``.
+NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notifications/{notification_id}/read"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
 #: Exports: the columns each writes and the audit action that records it.
 EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
+           ("page", "GET", "/children/export.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
+           ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
            ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
            ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export")}
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
 IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
-                  "permit.view"}
+                  "child.record_view", "child.missing_return", "permit.view"}
 
 
 @dataclass(frozen=True)
@@ -167,9 +188,15 @@ class Runner:
         return out
 
     def slot(self, row: Row, col: str):
+        if row.endpoint in NOTIFICATION:
+            note = (self.u.notifications.get(col) if row.relation == "recipient"
+                    else self.u.other_notification if row.relation == "none" else None)
+            return U.NoteSlot(row.relation, note) if note is not None else None
         kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
+        child = row.endpoint in CHILD_ONLY
         for slot in self.u.slots.values():
-            if self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None):
+            if (self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None)
+                    and (not child or slot.case.referral.is_child)):
                 return slot
         return None
 

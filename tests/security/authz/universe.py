@@ -13,8 +13,17 @@ Eight *slots*, each a referring organisation with a kind of case. Every slot hol
   granted then, now due for renewal, with a written explanation that is a marker) and
   ``applied_case`` (a permit application awaiting a decision).
 
+A child slot's open case also has a safeguarding record (``palermo.children``): a named person, a
+current care placement (``placement``), an open missing episode (``episode``) and a grading, whose
+free text carries markers too. Its review case has none of these, so reporting it missing, placing
+it and assessing its age can succeed.
+
 Every person has a name, date of birth and narrative seen nowhere else (``markers``), so a
 response that shows any of them can be traced to the slot it leaked from.
+
+Each column's user also has one notification addressed to them (``notifications``), and a helper
+has one (``other_notification``): the notification routes are checked with the relations
+``recipient`` (addressed to the user) and ``none`` (addressed to someone else).
 
 How a slot relates to a user (``relation``) is worked out from the records, not written by hand:
 the first that holds of own record, own organisation's, routed to my competent authority, a child
@@ -33,6 +42,7 @@ from palermo.accounts import roles as R
 from palermo.accounts.models import ApiToken, Membership, Organisation, User
 from palermo.demo import organisations_load
 from palermo.linkage.models import LinkCandidate
+from palermo.notifications.models import Notification
 from palermo.nrm import services
 from palermo.nrm.schemas import DecisionIn, ReferralIn
 
@@ -62,6 +72,8 @@ HELPERS = {
     "poppy": (R.FIRST_RESPONDER, "POPPY"),
     "sca": (R.DECISION_MAKER, "SCA"),
     "ieca": (R.DECISION_MAKER, "IECA"),
+    "hill_cs": (R.CHILDRENS_SERVICES, "HILLINGDON"),
+    "cardiff_cs": (R.CHILDRENS_SERVICES, "CARDIFF"),
 }
 
 # slot: (referred by, child's local authority or None for an adult, immigration enforcement)
@@ -83,7 +95,7 @@ FAMILY = {
     "child_cardiff": ("Brackwhistle", "Brackwater"), "hillingdon_adult": ("Glimmerdew", "Glimmerholt"),
     "salvation_army": ("Thistlewaite", "Thistlemoor"), "poppy": ("Pennyroyce", "Pennyrake"),
 }
-RELATIONS = ["own", "own_org", "routed", "child_la", "other_org", "none"]
+RELATIONS = ["own", "own_org", "routed", "child_la", "other_org", "none", "recipient"]
 
 
 @dataclass
@@ -98,6 +110,17 @@ class Slot:
     permit_case: object = None
     applied_case: object = None
     markers: list[str] = field(default_factory=list)
+    placement: object = None  # a child slot's current care placement
+    episode: object = None  # a child slot's open missing episode
+
+
+@dataclass
+class NoteSlot:
+    """A notification the notification routes are checked with (no person's details in it)."""
+
+    name: str
+    notification: object
+    markers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +130,8 @@ class Universe:
     tokens: dict[str, str]  # column -> raw API token
     slots: dict[str, Slot]
     orgs: dict[str, Organisation]
+    notifications: dict[str, object] = field(default_factory=dict)  # column -> a notification to them
+    other_notification: object = None  # addressed to a helper, never to a column's user
 
     def relation(self, column: str, slot: Slot) -> str:
         """How ``slot`` relates to the user of ``column`` (see the module docstring)."""
@@ -231,4 +256,31 @@ def build() -> Universe:
         markers = [fam_a, fam_b, f"{fam_a}dtn", f"{fam_a}-narr", f"{fam_b}-narr", f"{fam_b}-why",
                    f"{fam_a}fresh", f"{fam_a}permit", f"{fam_a}applied", f"{fam_a}-permitwhy"]
         slots[name] = Slot(name, case, review_case, decision, dtn, cand, fresh, granted, applied, markers)
-    return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs)
+        if la:
+            _child_record(slots[name], helpers["hill_cs" if la == "HILLINGDON" else "cardiff_cs"], received, fam_a)
+    notes = {col: Notification.objects.create(recipient=user, kind="missing_episode_opened", reason="local_authority",
+                                              object_type="matrix", object_id=col) for col, user in users.items()}
+    other = Notification.objects.create(recipient=helpers["sca"], kind="missing_episode_opened", reason="decision_maker",
+                                        object_type="matrix", object_id="helper")
+    return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
+                    other_notification=other)
+
+
+def _child_record(slot: Slot, la_user: User, received: dt.date, family: str) -> None:
+    """The safeguarding record of a child slot's open case, kept by its local authority."""
+    from palermo.children import services as child_services
+    from palermo.children.schemas import GradingIn, MissingIn, NamedPersonIn, PlacementIn
+
+    case = slot.case
+    child_services.named_person_appoint(actor=la_user, case=case, data=NamedPersonIn(
+        username=la_user.username, appointed_on=received))
+    started = timezone.make_aware(dt.datetime.combine(received, dt.time(9, 0)))
+    slot.placement = child_services.placement_start(actor=la_user, case=case, data=PlacementIn(
+        new_setting_name=f"Matrix home {case.referral.local_authority.code}", new_setting_kind="childrens_home",
+        started_at=started))
+    slot.episode, _ = child_services.missing_episode_report(actor=la_user, case=case, data=MissingIn(
+        went_missing_at=started + dt.timedelta(days=2), missing_from="placement",
+        missing_from_detail=f"Synthetic {family}-missing"))
+    child_services.grading_record(actor=la_user, case=case, data=GradingIn(
+        level=4, graded_on=received, evidence_summary=f"Synthetic {family}-grade"))
+    slot.markers += [f"{family}-missing", f"{family}-grade"]

@@ -50,6 +50,12 @@ class Command(BaseCommand):
             f"({result['cases_existing']} already there), {result.get('permit_applications', 0)} new residence "
             f"permit applications, {result.get('private_releases', 0)} private releases recorded."
         )
+        children = result.get("children") or {}
+        if children.get("loaded"):
+            self.stdout.write(
+                f"Children's records: {children['placements']} care placements, {children['episodes']} missing episodes "
+                f"({children['open']} open), {children['gradings']} gradings, {children['age_assessments']} age assessments."
+            )
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}; * also a 6-digit code):")
         for username_, role, org, _ in USERS:
             mark = "*" if role in TWO_FACTOR_ROLES else " "
