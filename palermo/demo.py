@@ -64,6 +64,7 @@ USERS = [
     ("decider.ukba", R.DECISION_MAKER, "UKBA", "Pat Border"),
     ("reviewer.ukba", R.REVIEWER, "UKBA", "Chris Border"),
     ("support", R.SUPPORT_WORKER, "SALVARMY", "Ash Support"),
+    ("support.poppy", R.SUPPORT_WORKER, "POPPY", "Rowan Refuge"),
     ("children", R.CHILDRENS_SERVICES, "HILLINGDON", "Nat Childcare"),
     ("intel", R.INTELLIGENCE_OFFICER, "UKHTC", "Ray Intelligence"),
     ("analyst", R.ANALYST, "STATS", "Val Analyst"),
@@ -308,5 +309,8 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     existing = Case.objects.count()
     made = cases_load(users, count=cases, seed=seed) if existing == 0 else 0
     repeats = repeat_referrals_load(users, count=max(1, cases // 60), seed=seed) if existing == 0 and made else 0
+    from palermo.support.demo import support_demo_load
+
+    support = support_demo_load(users, seed=seed)
     return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
-            "cases_existing": existing, "repeat_referrals": repeats}
+            "cases_existing": existing, "repeat_referrals": repeats, "support": support}

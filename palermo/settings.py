@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "palermo.people",
     "palermo.nrm",
     "palermo.linkage",
+    "palermo.support",
     "palermo.retention",
     "palermo.web",
     "palermo.api",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
+    path("", include("palermo.support.urls")),
     path("", include("palermo.web.urls")),
 ]

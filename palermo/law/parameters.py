@@ -27,7 +27,8 @@ from palermo.law.schema import Source, check_dates_in_order, describe_validation
 POLICY_DIR = Path(__file__).resolve().parent / "data" / "policy"
 
 Unit = Literal[
-    "working_days", "calendar_days", "months", "years", "text", "routing", "list", "eligibility", "flag"
+    "working_days", "calendar_days", "months", "years", "text", "routing", "list", "eligibility", "flag",
+    "support_eligibility",
 ]
 
 

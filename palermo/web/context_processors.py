@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.accounts import roles as R
+from palermo.support.rules import allocating_contracts
 from palermo.web import access
 
 
@@ -29,6 +30,15 @@ def palermo(request) -> dict:
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
     namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
+    if user.has_role(R.SUPPORT_WORKER):
+        nav.append(("support", _("Support"), reverse("support:caseload"),
+                    namespace == "support" and not current.startswith(("waiting", "provider"))))
+    if user.has_role(R.SUPPORT_WORKER) and allocating_contracts(user):
+        nav.append(("waiting_list", _("Waiting list"), reverse("support:waiting_list"),
+                    namespace == "support" and current.startswith("waiting")))
+    if user.has_perm("support.view_occupancy"):
+        nav.append(("providers", _("Providers"), reverse("support:providers"),
+                    namespace == "support" and current.startswith("provider")))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     if access.is_administrator(user):
         nav.append(("admin", _("Admin area"), reverse("admin:index"), False))
