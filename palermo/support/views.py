@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from palermo.accounts import roles as R
 from palermo.core.audit import audit_record
@@ -148,10 +148,23 @@ def matching(request, case_id: int):
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def waiting_list_join(request, case_id: int):
+    """Confirm, then add the person to the waiting list (only when no suitable place is free)."""
     case = _case(request, case_id)
+    if not request.user.has_perm("support.place", case):
+        raise PermissionDenied(_("Only a support worker allocating places for this person can add them to the waiting list."))
+    if request.method == "GET":
+        current = WaitingListEntry.objects.filter(case=case, left_on__isnull=True).first()
+        if current is not None:
+            return _cannot(request, _("The person has been on the waiting list since %(day)s.") % {
+                "day": f"{current.joined_on:%-d %B %Y}"}, "/support/waiting-list/", _("Go to the waiting list"))
+        free = [r for r in matching_for_case(user=request.user, case=case, on=timezone.localdate()) if r.available]
+        if free:
+            return _cannot(request, _("%(name)s has a suitable place free: place the person instead.") % {
+                "name": free[0].organisation.name}, f"/support/cases/{case.pk}/matching/", _("Go back to matching"))
+        return render(request, "support/waiting_list_join.html", {"case": case, "today": timezone.localdate()})
     try:
         entry = services.waiting_list_join(actor=request.user, case=case)
     except NotAllowed as exc:

@@ -25,6 +25,7 @@ from palermo.law.offences import offence_list
 from palermo.linkage.models import LinkCandidate
 from palermo.web.referral import STEPS
 from tests.security.helpers import Api, person, web
+from tests.support.helpers import support_people
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,11 @@ def things(world):
     Group.objects.create(name="Example group")
     ApiToken.issue(world.decider)
     RoleGrantRequest.objects.create(user=world.analyst, organisation=org, role="reviewer", requested_by=world.admin)
-    return {"case": case, "decision": negative, "candidate": candidate, "org": org}
+    # Support: a person awaiting a place (the Salvation Army's allocator may match them) and a
+    # person placed with the Salvation Army (its support workers record services, end it).
+    awaiting, placed = support_people(world)
+    return {"case": case, "decision": negative, "candidate": candidate, "org": org,
+            "support_awaiting": awaiting, "support_placement": placed}
 
 
 def _admin_object_id(route: str):
@@ -118,7 +123,10 @@ def _value(name: str, route: str, things: dict) -> str:
     test, so a new kind of URL cannot go unchecked."""
     org = things["org"]
     values = {
-        "case_id": lambda: things["case"].pk,
+        "case_id": lambda: (things["support_placement"].case_id if route.startswith("support/") and "services" in route
+                            else things["support_awaiting"].pk if route.startswith("support/") else things["case"].pk),
+        "placement_id": lambda: things["support_placement"].pk,
+        "code": lambda: "SALVARMY",
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,
         "pseudonym": lambda: things["case"].referral.person.pseudonym,
@@ -162,7 +170,7 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     routes = list(every_route())
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
-                                           ("responder", "decider", "reviewer", "monitor", "admin")}
+                                           ("responder", "decider", "reviewer", "monitor", "admin", "support")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,

@@ -79,6 +79,23 @@ PAGES = {
     ("GET", "/law/offences/"): lambda u, s: Call("/law/offences/"),
     ("GET", "/law/offences/<str:offence_id>/"): lambda u, s: Call("/law/offences/AITCA2004_s4/"),
     ("GET", "/law/definitions/"): lambda u, s: Call("/law/definitions/"),
+    ("GET", "/support/"): lambda u, s: Call("/support/"),
+    ("GET", "/support/cases/<int:case_id>/"): lambda u, s: Call(f"/support/cases/{_case(s)}/"),
+    ("GET", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/"),
+    ("POST", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/", {
+        "place": "SALVARMY:women_only", "trafficked_into_uk": "unknown", "willing_to_cooperate": "unknown",
+        **_date_fields("start_on")}),
+    ("GET", "/support/cases/<int:case_id>/waiting-list/"): lambda u, s: Call(f"/support/cases/{_case(s)}/waiting-list/"),
+    ("POST", "/support/cases/<int:case_id>/waiting-list/"): lambda u, s: Call(f"/support/cases/{_case(s)}/waiting-list/", {}),
+    ("GET", "/support/cases/<int:case_id>/services/"): lambda u, s: Call(f"/support/cases/{_case(s)}/services/"),
+    ("POST", "/support/cases/<int:case_id>/services/"): lambda u, s: Call(f"/support/cases/{_case(s)}/services/", {
+        "service": "health_care", **_date_fields("delivered_on")}),
+    ("GET", "/support/placements/<int:placement_id>/end/"): lambda u, s: Call(f"/support/placements/{s.placement.pk}/end/"),
+    ("POST", "/support/placements/<int:placement_id>/end/"): lambda u, s: Call(f"/support/placements/{s.placement.pk}/end/", {
+        "exit_reason": "chose_to_leave", **_date_fields("end_on")}),
+    ("GET", "/support/waiting-list/"): lambda u, s: Call("/support/waiting-list/"),
+    ("GET", "/support/providers/"): lambda u, s: Call("/support/providers/"),
+    ("GET", "/support/providers/<str:code>/"): lambda u, s: Call("/support/providers/SALVARMY/"),
     ("GET", "/api/v1/docs"): lambda u, s: Call("/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"): lambda u, s: Call("/api/v1/openapi.json"),
     ("GET", "/api/v1/"): lambda u, s: Call("/api/v1/"),
@@ -157,4 +174,21 @@ API = {
         {"reason_code": "linked_in_error", "reason_text": "Matrix check"}, json=True),
     ("GET", "/api/v1/people/{pseudonym}/cluster"): lambda u, s: Call(
         f"/api/v1/people/{s.case.referral.person.pseudonym}/cluster"),
+    ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
+    ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
+    ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),
+    ("POST", "/api/v1/support/cases/{case_id}/placements"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/placements",
+        {"provider": "SALVARMY", "kind": "women_only", "start_on": _today().isoformat()}, json=True),
+    ("POST", "/api/v1/support/cases/{case_id}/services"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/services", {"service": "health_care", "delivered_on": _today().isoformat()},
+        json=True),
+    ("POST", "/api/v1/support/cases/{case_id}/waiting-list"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/waiting-list", {}, json=True),
+    ("POST", "/api/v1/support/placements/{placement_id}/end"): lambda u, s: Call(
+        f"/api/v1/support/placements/{s.placement.pk}/end",
+        {"end_on": _today().isoformat(), "exit_reason": "chose_to_leave"}, json=True),
+    ("GET", "/api/v1/support/waiting-list"): lambda u, s: Call("/api/v1/support/waiting-list"),
+    ("GET", "/api/v1/support/providers"): lambda u, s: Call("/api/v1/support/providers"),
+    ("GET", "/api/v1/support/placements.csv"): lambda u, s: Call("/api/v1/support/placements.csv"),
 }

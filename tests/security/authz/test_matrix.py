@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
+from palermo.support.export import EXPORT_COLUMNS as SUPPORT_EXPORT_COLUMNS
 
 from . import universe as U
 from .calls import API, PAGES, Call, admin_call
@@ -44,10 +45,21 @@ LISTS = {
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",
+    ("page", "GET", "/support/"): "support", ("api", "GET", "/api/v1/support/caseload"): "support",
+    ("api", "GET", "/api/v1/support/placements.csv"): "support",
+    ("page", "GET", "/support/waiting-list/"): "waiting", ("api", "GET", "/api/v1/support/waiting-list"): "waiting",
 }
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
-RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
-EXPORTS = {("api", "GET", "/api/v1/cases.csv"), ("export", "CLI", "palermo export cases")}
+RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review",
+          "/support/placements/<int:placement_id>/end/": "placement",
+          "/api/v1/support/placements/{placement_id}/end": "placement"}
+#: Exports: the columns they must have and the audit action that records them.
+EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
+           ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
+           ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export")}
+#: The support record: the only page besides the case page that shows a person's name, and then
+#: only the name of the slot's person (never a narrative or a decision's reasons).
+SUPPORT_RECORD = "/support/cases/<int:case_id>/"
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
 IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink"}
 
@@ -146,11 +158,13 @@ class Runner:
                            and r.relation == "own")
         assert page_detail
         self.sees_identity = self._identity_visibility()
+        self.sees_support_identity = self._identity_visibility(SUPPORT_RECORD)
         self.failures: list[str] = []
 
-    def _identity_visibility(self) -> dict[str, set[str]]:
-        """Column -> slots whose people it may see by name: the case page's row says so."""
-        detail = {r.relation: r.cells for r in self.rows if r.surface == "page" and r.endpoint == "/cases/<int:case_id>/"}
+    def _identity_visibility(self, endpoint: str = "/cases/<int:case_id>/") -> dict[str, set[str]]:
+        """Column -> slots whose people it may see by name: the case page's row says so (or, for
+        the name alone, the support record's)."""
+        detail = {r.relation: r.cells for r in self.rows if r.surface == "page" and r.endpoint == endpoint}
         out = {}
         for col in U.COLUMNS:
             out[col] = {name for name, slot in self.u.slots.items()
@@ -160,14 +174,16 @@ class Runner:
     def slot(self, row: Row, col: str):
         kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
         for slot in self.u.slots.values():
-            if self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None):
+            if (self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None)
+                    and (kind != "placement" or slot.placement is not None)):
                 return slot
         return None
 
     def reference(self, row: Row, slot) -> str:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
-                "dtn": slot.dtn.reference if slot.dtn else ""}[kind]
+                "dtn": slot.dtn.reference if slot.dtn else "", "support": slot.case.referral.person.pseudonym,
+                "waiting": slot.case.referral.person.pseudonym}[kind]
 
     def request(self, row: Row, col: str, call: Call):
         if row.surface == "export":
@@ -221,7 +237,7 @@ class Runner:
                 if not actions & IDENTITY_READS:
                     self.failures.append(f"{where}: showed an identity without an audit event (events: {sorted(actions)})")
             if (row.surface, row.method, row.endpoint) in EXPORTS and got in {"listed", "hidden"}:
-                self.check_export(where, text, user, before)
+                self.check_export(row, where, text, user, before)
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -251,17 +267,21 @@ class Runner:
         return str(status)
 
     def check_leaks(self, row: Row, col: str, text: str, where: str, got: str) -> None:
-        allowed = set() if (row.surface, row.method, row.endpoint) in EXPORTS else self.sees_identity[col]
+        export = (row.surface, row.method, row.endpoint) in EXPORTS
+        allowed = set() if export else self.sees_identity[col]
+        names_only = set() if export else self.sees_support_identity[col]
         for marker, slot_name in self.u.all_markers().items():
-            if marker in text and slot_name not in allowed:
+            if marker in text and slot_name not in allowed and not (
+                    slot_name in names_only and marker == self.u.slots[slot_name].name_marker):
                 self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
                 return
 
-    def check_export(self, where: str, text: str, user, before: int) -> None:
+    def check_export(self, row: Row, where: str, text: str, user, before: int) -> None:
+        columns, action = EXPORTS[(row.surface, row.method, row.endpoint)]
         header = next(csv.reader(io.StringIO(text)), [])
-        if header != EXPORT_COLUMNS:
-            self.failures.append(f"{where}: export columns {header} are not {EXPORT_COLUMNS}")
-        if not AuditEvent.objects.filter(id__gt=before, actor=user, action="case.export").exists():
+        if header != columns:
+            self.failures.append(f"{where}: export columns {header} are not {columns}")
+        if not AuditEvent.objects.filter(id__gt=before, actor=user, action=action).exists():
             self.failures.append(f"{where}: export not audited")
 
 
