@@ -41,7 +41,7 @@ def _after_capacity_check(provider_id: int, kind: str) -> None:
 
 
 def _lock_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("referral", "referral__person").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("referral", "referral__person").get(pk=case.pk)
 
 
 def _d(day: dt.date) -> str:
@@ -86,7 +86,7 @@ def placement_create(*, actor, case: Case, data: PlacementIn) -> Placement:
         raise ValidationFailed("Unknown kind of place", {"kind": "Select the kind of place"})
     today = _today()
     # The provider's row first, then the case's: every placement takes its locks in this order.
-    profile = ProviderProfile.objects.select_for_update().select_related("organisation").get(pk=profile.pk)
+    profile = ProviderProfile.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=profile.pk)
     case = _lock_case(case)
     if case.status not in PLACEABLE_STATUSES:
         raise TransitionRefused(f"Cannot place: the case is {workflow.STATUS_LABELS[case.status].lower()}. "
@@ -121,7 +121,7 @@ def placement_create(*, actor, case: Case, data: PlacementIn) -> Placement:
     detail = {"case_id": case.pk, "provider": profile.organisation.code, "kind": data.kind,
               "start_on": data.start_on.isoformat(), "eligibility": placement.eligibility_version,
               "contract": placement.contract.code if placement.contract else None}
-    entry = WaitingListEntry.objects.select_for_update().filter(case=case, left_on__isnull=True).first()
+    entry = WaitingListEntry.objects.select_for_update(of=("self",)).filter(case=case, left_on__isnull=True).first()
     if entry is not None:
         entry.left_on, entry.left_reason, entry.placement = max(data.start_on, entry.joined_on), "placed", placement
         entry.save(update_fields=["left_on", "left_reason", "placement"])
@@ -133,7 +133,7 @@ def placement_create(*, actor, case: Case, data: PlacementIn) -> Placement:
 @transaction.atomic
 def placement_end(*, actor, placement: Placement, data: PlacementEndIn) -> Placement:
     """End a placement with a coded reason (the provider's own support workers)."""
-    placement = Placement.objects.select_for_update().select_related("provider", "case").get(pk=placement.pk)
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("provider", "case").get(pk=placement.pk)
     if not actor.has_perm("support.end_placement", placement):
         raise NotAllowed("Only a support worker at the provider the person is placed with can end the placement")
     if placement.end_on is not None:
@@ -159,7 +159,7 @@ def service_record(*, actor, case: Case, data: ServiceIn) -> ServiceDelivery:
     """Record a service a support worker of the person's provider delivered: what, when, by whom."""
     if not actor.has_perm("support.record_service", case):
         raise NotAllowed("Only a support worker at the provider the person is placed with can record a service")
-    placement = (Placement.objects.select_for_update().select_related("provider", "provider__provider_profile")
+    placement = (Placement.objects.select_for_update(of=("self",)).select_related("provider", "provider__provider_profile")
                  .filter(case=case, end_on__isnull=True, provider__in=support_orgs(actor)).first())
     if placement is None:
         raise TransitionRefused("Cannot record a service: the person has no open placement with your organisation")
