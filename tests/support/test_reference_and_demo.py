@@ -9,7 +9,14 @@ import yaml
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from palermo.support.models import Capacity, Contract, Placement, ProviderProfile, ServiceDelivery, WaitingListEntry
+from palermo.support.models import (
+    Capacity,
+    Contract,
+    Placement,
+    ProviderProfile,
+    ServiceDelivery,
+    WaitingListEntry,
+)
 from palermo.support.reference import PROVIDERS_FILE, reference_check, reference_load
 
 
