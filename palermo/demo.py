@@ -303,6 +303,88 @@ def repeat_referrals_load(users, *, count: int, seed: int, today: dt.date | None
     return made
 
 
+def _permit_grounds(rng: random.Random, on: dt.date) -> list[str]:
+    from palermo.law.permits import permit_rules_at
+
+    grounds = list(permit_rules_at(on).grounds)
+    return rng.sample(grounds, k=rng.choice([1, 1, 2]))
+
+
+GRANT_REASON = {"cooperation_with_investigation": "cooperating_with_investigation",
+                "personal_circumstances": "personal_circumstances", "recovery_from_harm": "recovery_needs",
+                "seeking_compensation": "compensation_claim"}
+
+
+def permits_load(users, *, seed: int = 2012, today: dt.date | None = None) -> int:
+    """Residence permits for identified victims (issue 9): some applications awaiting a decision,
+    some refused, some granted and in force, some due for renewal now (the "Permits expiring"
+    list), some renewed. Through the real services; only when there are no permit records yet."""
+    from palermo.permits import services as permits
+    from palermo.permits.models import PermitApplication
+    from palermo.permits.schemas import PermitApplicationIn, PermitDecisionIn
+
+    if PermitApplication.objects.exists():
+        return 0
+    rng = random.Random(seed + 9)
+    today = today or timezone.localdate()
+    cases = list(Case.objects.filter(status=workflow.IDENTIFIED, cg_decided_on__isnull=False)
+                 .select_related("referral", "competent_authority").order_by("cg_decided_on", "id"))
+    # Cases identified 306 to 700 days ago can be granted so that their permit is due for
+    # renewal today: the first few are, so the list and the dashboard always have some.
+    expiring = [c.pk for c in cases if 306 <= (today - c.cg_decided_on).days <= 700][:6]
+    # Cases identified more than 400 days ago: most granted then renewed (alternately granted
+    # again and awaiting a decision), the rest left without an application.
+    plans = ["none", "open", "refused", "granted", "renewed"]
+    made, renewals = 0, 0
+    for i, case in enumerate(cases):
+        if case.pk in expiring:
+            plan = "expiring"
+        elif (today - case.cg_decided_on).days > 400:
+            plan = "renewed" if i % 3 else "none"
+        else:
+            plan = plans[i % len(plans)]
+        if plan == "none":
+            continue
+        decider, _ = _deciders_for(case, users)
+        applied = min(today, case.cg_decided_on + dt.timedelta(days=rng.randint(0, 5)))
+        grounds = _permit_grounds(rng, applied)
+        try:
+            with transaction.atomic():
+                permits.permit_application_create(actor=decider, case=case, data=PermitApplicationIn(
+                    grounds=grounds, applied_on=applied, investigation_reference=(
+                        f"{rng.choice(['MET', 'GMP', 'WMP', 'PSNI'])}/{applied.year}/{rng.randint(1000, 99999)}"
+                        if "cooperation_with_investigation" in grounds else "")))
+                made += 1
+                if plan == "open":
+                    continue
+                if plan == "refused":
+                    permits.permit_decide(actor=decider, case=case, data=PermitDecisionIn(
+                        outcome="refused", decided_on=min(today, applied + dt.timedelta(days=rng.randint(3, 20))),
+                        reason_codes=[rng.choice(["needs_met_elsewhere", "insufficient_evidence", "other_permission"])]))
+                    continue
+                decided = min(today, applied + dt.timedelta(days=rng.randint(3, 20)))
+                if plan == "expiring":
+                    decided = max(applied, today - dt.timedelta(days=rng.randint(306, 330)))
+                reasons = sorted({GRANT_REASON[g] for g in grounds})
+                permit = permits.permit_decide(actor=decider, case=case, data=PermitDecisionIn(
+                    outcome="granted", decided_on=decided, reason_codes=reasons)).permit
+                if plan != "renewed" or permit.reminder_on > today:
+                    continue
+                renew_on = min(today, permit.reminder_on + dt.timedelta(days=rng.randint(0, 30)), permit.expires_on)
+                case.refresh_from_db()
+                permits.permit_application_create(actor=decider, case=case, data=PermitApplicationIn(
+                    grounds=_permit_grounds(rng, renew_on), applied_on=renew_on, renewal=True))
+                made += 1
+                renewals += 1
+                if renewals % 2 and renew_on < today:
+                    permits.permit_decide(actor=decider, case=case, data=PermitDecisionIn(
+                        outcome="granted", decided_on=min(today, renew_on + dt.timedelta(days=rng.randint(1, 20))),
+                        reason_codes=["cooperating_with_investigation"]))
+        except PalermoError:
+            pass  # a combination the rules refuse: the case keeps what it has
+    return made
+
+
 def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     orgs = organisations_load()
     users = users_load(orgs)
@@ -311,6 +393,8 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     repeats = repeat_referrals_load(users, count=max(1, cases // 60), seed=seed) if existing == 0 and made else 0
     from palermo.support.demo import support_demo_load
 
+    permit_applications = permits_load(users, seed=seed)
     support = support_demo_load(users, seed=seed)
     return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
-            "cases_existing": existing, "repeat_referrals": repeats, "support": support}
+            "cases_existing": existing, "repeat_referrals": repeats, "permit_applications": permit_applications,
+            "support": support}

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palermo.nrm",
     "palermo.linkage",
     "palermo.support",
+    "palermo.permits",
     "palermo.retention",
     "palermo.web",
     "palermo.api",

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("palermo.law.urls")),
     path("", include("palermo.linkage.urls")),
     path("", include("palermo.support.urls")),
+    path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

@@ -61,7 +61,7 @@ class Organisation(models.Model):
 
 
 ADMIN_APPS = {"accounts", "auth", "core"}
-CONTENT_APPS = {"nrm", "people", "support", "children", "intelligence", "justice", "linkage"}
+CONTENT_APPS = {"nrm", "people", "support", "children", "intelligence", "justice", "linkage", "permits"}
 
 
 class UserManager(DjangoUserManager):

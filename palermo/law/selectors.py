@@ -9,6 +9,9 @@ Everything here is a pure read of the data files (no database):
 * ``timeline(nation=..., start=..., end=...)``, ``offences_in_force(on=..., nation=...)``.
 * ``assess_palermo_elements(act=..., means=..., purpose=..., victim_is_child=...)`` and
   ``palermo_element_codes()`` (choices for a form).
+* ``permit_rules_at(on)``, ``permit_dates(...)``, ``permit_eligibility_explain(facts)`` and
+  ``PermitFacts``: residence permits for victims (the rules in force, a permit's dates, and an
+  application checked against the rules, with the rule path and sources).
 * ``law_data_check()`` (what CI runs).
 """
 
@@ -18,6 +21,16 @@ from palermo.law.definitions import Definition, definition_get, definition_list
 from palermo.law.engine import Answer, AppliedOffence, NearMiss, Step, offences_applicable
 from palermo.law.facts import Facts, FactsError, facts_parse
 from palermo.law.offences import Offence, offence_get, offence_list
+from palermo.law.permits import (
+    PermitAnswer,
+    PermitDates,
+    PermitFacts,
+    PermitRules,
+    add_months,
+    permit_dates,
+    permit_eligibility_explain,
+    permit_rules_at,
+)
 from palermo.law.schema import LawDataError
 from palermo.law.timeline import TimelineEvent, offence_history, offences_in_force, timeline
 
@@ -31,8 +44,13 @@ __all__ = [
     "NearMiss",
     "Offence",
     "PalermoAssessment",
+    "PermitAnswer",
+    "PermitDates",
+    "PermitFacts",
+    "PermitRules",
     "Step",
     "TimelineEvent",
+    "add_months",
     "assess_palermo_elements",
     "definition_get",
     "definition_list",
@@ -44,5 +62,8 @@ __all__ = [
     "offences_applicable",
     "offences_in_force",
     "palermo_element_codes",
+    "permit_dates",
+    "permit_eligibility_explain",
+    "permit_rules_at",
     "timeline",
 ]

@@ -107,3 +107,15 @@ CONDITION_LABELS = {
     "third_party_exploitative_conduct_for_gain": "a third person used exploitative conduct likely to induce the sexual "
     "services, for gain for someone other than the payer or the person paid for",
 }
+
+# Grounds on which permission to stay may be given to a victim of trafficking
+# (support.residence_permit_eligibility lists which grounds the rules of each date recognise).
+PermitGround = Literal["cooperation_with_investigation", "personal_circumstances", "recovery_from_harm",
+                       "seeking_compensation"]
+PERMIT_GROUNDS: tuple[str, ...] = get_args(PermitGround)
+PERMIT_GROUND_LABELS = {
+    "cooperation_with_investigation": "cooperating with the authorities in a criminal investigation or proceedings",
+    "personal_circumstances": "the person's own circumstances make their stay necessary",
+    "recovery_from_harm": "recovering from physical or psychological harm caused by the exploitation",
+    "seeking_compensation": "seeking compensation for the exploitation",
+}

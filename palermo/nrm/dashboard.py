@@ -10,7 +10,9 @@
   reasonable grounds decision, over decisions made in the last 90 days, counted in the
   referral's nation's calendar (the same calendar that set the target date);
 * for reviewers: negative decisions waiting for their second review;
-* for first responders and competent authorities: Duty to Notify reports.
+* for first responders and competent authorities: Duty to Notify reports;
+* for everyone who sees residence permits: permits due for renewal (the renewal reminder), and
+  for decision makers, permit applications awaiting a decision (``palermo.permits.selectors``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Dashboard:
     median_rg_decisions: int | None = None  # None: not a decision maker
     reviews_pending: int | None = None  # None: not a reviewer
     dtn_count: int | None = None  # None: no Duty to Notify reports in the user's roles
+    permits_expiring: int | None = None  # None: the role sees no residence permits
+    permit_applications_awaiting: int | None = None  # None: not a decision maker
 
 
 def _base_queryset(user, scope: str):
@@ -137,4 +141,8 @@ def dashboard_for_user(*, user, today: dt.date | None = None) -> Dashboard:
         dash.reviews_pending = decisions_awaiting_review_for_user(user=user).count()
     if user.has_role(R.FIRST_RESPONDER, R.DECISION_MAKER, R.REVIEWER):
         dash.dtn_count = dtn_list_for_user(user=user).count()
+    from palermo.permits.selectors import permit_counts_for_user
+
+    permits = permit_counts_for_user(user=user, on=today)
+    dash.permits_expiring, dash.permit_applications_awaiting = permits.expiring, permits.awaiting_decision
     return dash

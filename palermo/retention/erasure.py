@@ -11,7 +11,9 @@ police force area, where the exploitation happened, exploitation types, indicato
 adult or child, age at exploitation, consent, the local authority, the referring organisation);
 the case (status, competent authority, every date and rule version, the coded act, means and
 purpose); decisions (kind, outcome, dates, reason codes, who decided and reviewed); steps (action,
-states, date, reason code); the coded decision on a possible match. **Removed** beyond the
+states, date, reason code); the coded decision on a possible match; residence permit applications,
+decisions and permits (grounds, dates, outcome, reason codes, rule versions) — but not the
+investigation reference (it ties the person to an investigation) or the written explanation. **Removed** beyond the
 encrypted fields: the blind indexes (keyed hashes of name and date of birth: whoever holds the key
 could confirm a guessed name), the exact claimed and assessed ages and the languages (with
 gender, nationality and dates they narrow a person down; the statistics use adult or child and
@@ -50,6 +52,8 @@ ERASE: dict[str, dict[str, object]] = {
     "nrm.decision": {"reason_text": "", "review_note": ""},
     "nrm.casetransition": {"note": ""},
     "linkage.linkcandidate": {"reason_text": ""},
+    "permits.permitapplication": {"investigation_reference": ""},
+    "permits.permitdecision": {"reason_text": ""},
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,

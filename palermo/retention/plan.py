@@ -7,6 +7,11 @@ or, for a report, when it was made; the rule is the one in force on that day
 (:func:`palermo.law.retention.retention_rule_at`); it is due on the day the period ends
 (:mod:`.dates`).
 
+**Residence permits keep an identified person's case open.** A case whose person was identified
+closes on the later of the positive conclusive grounds decision and the expiry of its last
+residence permit (:mod:`palermo.permits`), and not at all while a permit application awaits a
+decision: a person still holding, or asking for, permission to stay keeps their record.
+
 **A person is one unit.** All the referrals of a person, and of every person joined to them by a
 confirmed link (a cluster, :mod:`palermo.linkage.selectors`), are anonymised together, and only
 when *every one* of them is due: a person with another case still open, or not yet due, keeps
@@ -137,6 +142,22 @@ def case_closed_on(
     return None
 
 
+def _permit_holds(case_ids) -> tuple[dict[int, dt.date], set[int]]:
+    """For identified cases: the last day of their latest residence permit, and which have a
+    permit application awaiting a decision."""
+    from django.db.models import Max
+
+    from palermo.permits.models import OPEN, Permit, PermitApplication
+
+    until: dict[int, dt.date] = {}
+    applying: set[int] = set()
+    for chunk in _chunks(case_ids):
+        until.update(Permit.objects.filter(case_id__in=chunk).values("case_id").annotate(last=Max("expires_on"))
+                     .values_list("case_id", "last"))
+        applying.update(PermitApplication.objects.filter(case_id__in=chunk, state=OPEN).values_list("case_id", flat=True))
+    return until, applying
+
+
 def _kind(row: dict) -> str:
     if row["case__pk"] is not None:
         return "nrm_case_child" if row["under_18"] in {"yes", "not_sure"} else "nrm_case_adult"
@@ -160,6 +181,7 @@ def _records(qs, root: Path) -> list[RecordDue]:
     for chunk in _chunks(needs_step):
         for case_id, on in CaseTransition.objects.filter(case_id__in=chunk).values_list("case_id", "on").order_by("on"):
             last_step[case_id] = on
+    permits_until, applying = _permit_holds([r["case__pk"] for r in rows if r["case__status"] == workflow.IDENTIFIED])
     children = {r["person_id"] for r in rows if kinds[r["pk"]] == "nrm_case_child" and r["person_id"]}
     ages = {p.pk: p for chunk in _chunks(children)
             for p in Person.objects.filter(pk__in=chunk).only("pk", "date_of_birth", "assessed_age", "claimed_age")}
@@ -170,6 +192,11 @@ def _records(qs, root: Path) -> list[RecordDue]:
             closed = case_closed_on(
                 status=r["case__status"], cg_decided_on=r["case__cg_decided_on"], withdrawn_on=r["case__withdrawn_on"],
                 reconsideration_deadline=r["case__reconsideration_deadline"], last_step_on=last_step.get(r["case__pk"]))
+            if closed is not None and r["case__status"] == workflow.IDENTIFIED:
+                if r["case__pk"] in applying:
+                    closed = None  # a permit application awaits a decision: still open
+                elif r["case__pk"] in permits_until:
+                    closed = max(closed, permits_until[r["case__pk"]])
         else:
             closed = r["received_on"]  # a report or a bare referral has no later steps
         rule = retention_rule_at(kind, closed, root=root) if closed else None

@@ -9,7 +9,7 @@ run carries on; a run with nothing due writes nothing (idempotent).
 
 Anonymising a unit (a person or cluster with all their referrals, :mod:`.plan`) sets the fields
 :data:`.erasure.ERASE` lists on the people, referrals, decisions and steps, and on every history
-row of them, and marks the people and referrals with the day and the rule version
+row of them (residence permit applications and decisions included), and marks the people and referrals with the day and the rule version
 (``anonymised_on``, ``retention_rule``) so pages can say so and nothing is processed twice.
 """
 
@@ -30,6 +30,7 @@ from palermo.law.retention import RETENTION_DIR
 from palermo.linkage.models import PENDING, WITHDRAWN, LinkCandidate
 from palermo.nrm.models import Case, CaseTransition, Decision, Referral
 from palermo.people.models import Person
+from palermo.permits.models import PermitApplication, PermitDecision
 from palermo.retention.erasure import erase, erase_history, unhandled_encrypted_fields
 from palermo.retention.plan import (
     Unit,
@@ -76,8 +77,16 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
                             anonymised_on=today, retention_rule=version)
         c["decisions"] = erase("nrm.decision", Decision.objects.filter(pk__in=decision_ids))
         c["steps"] = erase("nrm.casetransition", CaseTransition.objects.filter(case_id__in=case_ids))
+        application_ids = list(PermitApplication.objects.filter(case_id__in=case_ids).values_list("pk", flat=True))
+        permit_decision_ids = list(PermitDecision.objects.filter(application_id__in=application_ids)
+                                   .values_list("pk", flat=True))
+        c["permit_applications"] = erase("permits.permitapplication",
+                                         PermitApplication.objects.filter(pk__in=application_ids))
+        c["permit_decisions"] = erase("permits.permitdecision", PermitDecision.objects.filter(pk__in=permit_decision_ids))
         c["history_rows"] = (erase_history("nrm.referral", refs) + erase_history("people.person", people)
-                             + erase_history("nrm.decision", decision_ids))
+                             + erase_history("nrm.decision", decision_ids)
+                             + erase_history("permits.permitapplication", application_ids)
+                             + erase_history("permits.permitdecision", permit_decision_ids))
         audit_record(actor=actor, action="retention.apply", object_type="nrm.referral",
                      detail={"kind": kind, "rule": version.split("@")[0], "version": version,
                              "as_of": as_of.isoformat(), "batch": batch, **c})

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.accounts import roles as R
+from palermo.permits.rules import can_list_permits
 from palermo.support.rules import allocating_contracts
 from palermo.web import access
 
@@ -21,15 +22,17 @@ def palermo(request) -> dict:
     memberships = list(user.memberships_active().select_related("organisation").order_by("organisation__name", "role"))
     current = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
     nav = [("dashboard", _("Dashboard"), reverse("web:dashboard"), current.startswith("dashboard"))]
+    namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
     if access.can_list_cases(user):
-        nav.append(("cases", _("Cases"), reverse("web:case_list"), current.startswith("case") or current.startswith("decision")))
+        nav.append(("cases", _("Cases"), reverse("web:case_list"), (current.startswith("case") or current.startswith("decision")) and namespace == "web"))
     if access.can_refer(user):
         nav.append(("refer", _("Refer a potential victim"), reverse("web:refer_start"), current.startswith("refer")))
     if user.has_role(R.REVIEWER):
         nav.append(("reviews", _("Reviews"), reverse("web:review_list"), current.startswith("review")))
+    if can_list_permits(user):
+        nav.append(("permits", _("Residence permits"), reverse("permits:list"), namespace == "permits"))
     if access.can_list_dtn(user):
         nav.append(("dtn", _("Duty to Notify"), reverse("web:dtn_list"), current.startswith("dtn")))
-    namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
     if user.has_role(R.SUPPORT_WORKER):
         nav.append(("support", _("Support"), reverse("support:caseload"),
                     namespace == "support" and not current.startswith(("waiting", "provider"))))

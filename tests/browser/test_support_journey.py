@@ -31,7 +31,7 @@ def test_place_a_person_with_an_eligible_provider_and_record_a_service(page, pag
     pages.check(page, "support-caseload-allocator")
     assert reference in page.inner_text("#awaiting") and "Wexcombe" not in page.inner_text("main")
     with page.expect_navigation():
-        page.click(f"#awaiting a:has-text('Find a place')")
+        page.click("#awaiting a:has-text('Find a place')")
     pages.check(page, "support-matching")
     assert "Place free" in page.inner_text("#provider-POPPY") and "Place free" in page.inner_text("#provider-SALVARMY")
     assert "Children only" in page.inner_text("#provider-HILLINGDON")

@@ -66,6 +66,20 @@ PAGES = {
             "candidate": s.candidate.pk, "action": "decide", f"c{s.candidate.pk}-decision": "reject",
             f"c{s.candidate.pk}-reason_code": "different_people", f"c{s.candidate.pk}-reason_text": "Matrix check"}),
     ("GET", "/people/<str:pseudonym>/cluster/"): lambda u, s: Call(f"/people/{s.case.referral.person.pseudonym}/cluster/"),
+    ("GET", "/permits/"): lambda u, s: Call("/permits/"),
+    ("GET", "/cases/<int:case_id>/permit/"): lambda u, s: Call(f"/cases/{s.permit_case.pk}/permit/"),
+    ("GET", "/cases/<int:case_id>/permit/apply/"): lambda u, s: Call(f"/cases/{s.fresh_case.pk}/permit/apply/"),
+    ("POST", "/cases/<int:case_id>/permit/apply/"): lambda u, s: Call(f"/cases/{s.fresh_case.pk}/permit/apply/", {
+        "grounds": ["cooperation_with_investigation"], "investigation_reference": "MATRIX/2",
+        **_date_fields("applied_on")}),
+    ("GET", "/cases/<int:case_id>/permit/renew/"): lambda u, s: Call(f"/cases/{s.permit_case.pk}/permit/renew/"),
+    ("POST", "/cases/<int:case_id>/permit/renew/"): lambda u, s: Call(f"/cases/{s.permit_case.pk}/permit/renew/", {
+        "grounds": ["cooperation_with_investigation"], "investigation_reference": "", **_date_fields("applied_on")}),
+    ("GET", "/cases/<int:case_id>/permit/decision/"): lambda u, s: Call(f"/cases/{s.applied_case.pk}/permit/decision/"),
+    ("POST", "/cases/<int:case_id>/permit/decision/"): lambda u, s: Call(
+        f"/cases/{s.applied_case.pk}/permit/decision/", {
+            "outcome": "granted", "reasons": ["cooperating_with_investigation"], "reason_text": "Matrix check",
+            **_date_fields("decided_on")}),
     ("GET", "/reviews/"): lambda u, s: Call("/reviews/"),
     ("GET", "/reviews/<int:decision_id>/"): lambda u, s: Call(f"/reviews/{s.review_decision.pk}/"),
     ("POST", "/reviews/<int:decision_id>/"): lambda u, s: Call(f"/reviews/{s.review_decision.pk}/", {
@@ -191,4 +205,14 @@ API = {
     ("GET", "/api/v1/support/waiting-list"): lambda u, s: Call("/api/v1/support/waiting-list"),
     ("GET", "/api/v1/support/providers"): lambda u, s: Call("/api/v1/support/providers"),
     ("GET", "/api/v1/support/placements.csv"): lambda u, s: Call("/api/v1/support/placements.csv"),
+    ("GET", "/api/v1/cases/{case_id}/permit"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/permit"),
+    ("POST", "/api/v1/cases/{case_id}/permit/applications"): lambda u, s: Call(
+        f"/api/v1/cases/{s.fresh_case.pk}/permit/applications", {
+            "grounds": ["recovery_from_harm"], "applied_on": _today().isoformat()}, json=True),
+    ("POST", "/api/v1/cases/{case_id}/permit/decision"): lambda u, s: Call(
+        f"/api/v1/cases/{s.applied_case.pk}/permit/decision", {
+            "outcome": "refused", "reason_codes": ["not_cooperating"], "decided_on": _today().isoformat()}, json=True),
+    ("GET", "/api/v1/permits"): lambda u, s: Call("/api/v1/permits?expiring=true&page_size=200"),
+    ("GET", "/api/v1/permits/applications"): lambda u, s: Call("/api/v1/permits/applications?page_size=200"),
+    ("GET", "/api/v1/permits.csv"): lambda u, s: Call("/api/v1/permits.csv"),
 }

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
+from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
 from palermo.support.export import EXPORT_COLUMNS as SUPPORT_EXPORT_COLUMNS
 
 from . import universe as U
@@ -45,6 +46,9 @@ LISTS = {
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",
+    ("page", "GET", "/permits/"): "permit", ("api", "GET", "/api/v1/permits"): "permit",
+    ("api", "GET", "/api/v1/permits/applications"): "permit_application", ("api", "GET", "/api/v1/permits.csv"): "permit",
+    ("export", "CLI", "palermo export permits"): "permit",
     ("page", "GET", "/support/"): "support", ("api", "GET", "/api/v1/support/caseload"): "support",
     ("api", "GET", "/api/v1/support/placements.csv"): "support",
     ("page", "GET", "/support/waiting-list/"): "waiting", ("api", "GET", "/api/v1/support/waiting-list"): "waiting",
@@ -53,15 +57,18 @@ LISTS = {
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review",
           "/support/placements/<int:placement_id>/end/": "placement",
           "/api/v1/support/placements/{placement_id}/end": "placement"}
-#: Exports: the columns they must have and the audit action that records them.
+#: Exports: the columns each writes and the audit action that records it.
 EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
+           ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
+           ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
            ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export")}
 #: The support record: the only page besides the case page that shows a person's name, and then
 #: only the name of the slot's person (never a narrative or a decision's reasons).
 SUPPORT_RECORD = "/support/cases/<int:case_id>/"
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
-IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink"}
+IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
+                  "permit.view"}
 
 
 @dataclass(frozen=True)
@@ -182,8 +189,9 @@ class Runner:
     def reference(self, row: Row, slot) -> str:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
-                "dtn": slot.dtn.reference if slot.dtn else "", "support": slot.case.referral.person.pseudonym,
-                "waiting": slot.case.referral.person.pseudonym}[kind]
+                "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
+                "permit_application": slot.applied_case.referral.reference,
+                "support": slot.case.referral.person.pseudonym, "waiting": slot.case.referral.person.pseudonym}[kind]
 
     def request(self, row: Row, col: str, call: Call):
         if row.surface == "export":
@@ -191,7 +199,7 @@ class Runner:
             with tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / "export.csv"
                 try:  # anonymous: nobody to export as, which the command refuses
-                    call_command("export", "cases", "--as", user.username if user else "m.no-such-user",
+                    call_command("export", row.endpoint.split()[-1], "--as", user.username if user else "m.no-such-user",
                                  "--output", str(out), stdout=io.StringIO(), stderr=io.StringIO())
                 except CommandError:
                     return 401, b""
@@ -237,7 +245,7 @@ class Runner:
                 if not actions & IDENTITY_READS:
                     self.failures.append(f"{where}: showed an identity without an audit event (events: {sorted(actions)})")
             if (row.surface, row.method, row.endpoint) in EXPORTS and got in {"listed", "hidden"}:
-                self.check_export(row, where, text, user, before)
+                self.check_export(where, text, user, before, *EXPORTS[(row.surface, row.method, row.endpoint)])
         finally:
             transaction.savepoint_rollback(sid)
 
@@ -276,8 +284,7 @@ class Runner:
                 self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
                 return
 
-    def check_export(self, row: Row, where: str, text: str, user, before: int) -> None:
-        columns, action = EXPORTS[(row.surface, row.method, row.endpoint)]
+    def check_export(self, where: str, text: str, user, before: int, columns: list[str], action: str) -> None:
         header = next(csv.reader(io.StringIO(text)), [])
         if header != columns:
             self.failures.append(f"{where}: export columns {header} are not {columns}")

@@ -7,7 +7,11 @@ Eight *slots*, each a referring organisation with a kind of case. Every slot hol
 * ``review_case``: the same kind of case with a negative reasonable grounds decision awaiting
   a second review (``review_decision``);
 * ``dtn``: a Duty to Notify report by the same first responder;
-* ``candidate``: a pending possible match between the two cases' people.
+* ``candidate``: a pending possible match between the two cases' people;
+* three cases of the same kind whose people were identified as victims (positive conclusive
+  grounds) eleven months ago: ``fresh_case`` (nothing more), ``permit_case`` (a residence permit
+  granted then, now due for renewal, with a written explanation that is a marker) and
+  ``applied_case`` (a permit application awaiting a decision).
 
 Three more slots are about victim support: their ``case`` has a positive reasonable grounds
 decision (its written reasons are a marker too) and is placed with the Salvation Army
@@ -109,6 +113,9 @@ class Slot:
     review_decision: object
     dtn: object
     candidate: object
+    fresh_case: object = None
+    permit_case: object = None
+    applied_case: object = None
     markers: list[str] = field(default_factory=list)
     placement: object = None  # the open placement of ``case``'s person (support slots)
     waiting: object = None  # the open waiting-list entry of ``case``'s person
@@ -177,6 +184,38 @@ def _user(username: str, role: str | None, org: Organisation | None) -> User:
     return user
 
 
+def _identified(*, actor, family: str, la: str | None, immigration: bool, deciders: dict) -> object:
+    """A case of the slot's kind whose person was identified as a victim (positive reasonable and
+    conclusive grounds) about eleven months ago."""
+    received = timezone.localdate() - dt.timedelta(days=340)
+    case = _referral(actor=actor, family=family, received=received, la=la, immigration=immigration,
+                     marker=f"{family}-narr").case
+    decider = deciders["ieca" if case.competent_authority.code == "IECA" else "sca"]
+    services.decision_record(actor=decider, case=case, data=DecisionIn(
+        kind="reasonable_grounds", outcome="positive", decided_on=received, reason_codes=["indicators_present"]))
+    case.refresh_from_db()
+    services.decision_record(actor=decider, case=case, data=DecisionIn(
+        kind="conclusive_grounds", outcome="positive", decided_on=case.cg_earliest, reason_codes=["credible_account"]))
+    case.refresh_from_db()
+    return case, decider
+
+
+def _permit_cases(*, actor, fam: str, la: str | None, immigration: bool, deciders: dict):
+    from palermo.permits import services as permits
+    from palermo.permits.schemas import PermitApplicationIn, PermitDecisionIn
+
+    fresh, _ = _identified(actor=actor, family=f"{fam}fresh", la=la, immigration=immigration, deciders=deciders)
+    granted, decider = _identified(actor=actor, family=f"{fam}permit", la=la, immigration=immigration, deciders=deciders)
+    applied, _ = _identified(actor=actor, family=f"{fam}applied", la=la, immigration=immigration, deciders=deciders)
+    for case in (granted, applied):
+        permits.permit_application_create(actor=decider, case=case, data=PermitApplicationIn(
+            grounds=["cooperation_with_investigation"], investigation_reference="MATRIX/1", applied_on=case.cg_decided_on))
+    permits.permit_decide(actor=decider, case=granted, data=PermitDecisionIn(
+        outcome="granted", reason_codes=["cooperating_with_investigation"], decided_on=granted.cg_decided_on,
+        reason_text=f"Synthetic permit reasons {fam}-permitwhy"))
+    return fresh, granted, applied
+
+
 def _referral(*, actor, family: str, received: dt.date, la: str | None, immigration: bool, consent="given",
               marker: str, exploitation: list[str] | None = None) -> object:
     person = {"given_name": "Ysolde", "family_name": family, "date_of_birth": "1990-02-03" if la is None else "2011-02-03",
@@ -225,8 +264,11 @@ def build() -> Universe:
         pa, pb = sorted([case.referral.person, review_case.referral.person], key=lambda p: p.pk)
         cand = LinkCandidate.objects.create(person_a=pa, person_b=pb, match_probability=0.9, match_weight=6.0,
                                             model_version="matrix", found_by="batch")
-        markers = [fam_a, fam_b, f"{fam_a}dtn", f"{fam_a}-narr", f"{fam_b}-narr", f"{fam_b}-why"]
-        slot = Slot(name, case, review_case, decision, dtn, cand, markers)
+        fresh, granted, applied = _permit_cases(actor=actor, fam=fam_a, la=la, immigration=immigration,
+                                                deciders={"sca": helpers["sca"], "ieca": helpers["ieca"]})
+        markers = [fam_a, fam_b, f"{fam_a}dtn", f"{fam_a}-narr", f"{fam_b}-narr", f"{fam_b}-why",
+                   f"{fam_a}fresh", f"{fam_a}permit", f"{fam_a}applied", f"{fam_a}-permitwhy"]
+        slot = Slot(name, case, review_case, decision, dtn, cand, fresh, granted, applied, markers)
         if name in SUPPORT_SLOTS:
             _support(slot, helpers, received, SUPPORT_SLOTS[name][0])
         slots[name] = slot

@@ -47,7 +47,8 @@ class Command(BaseCommand):
         audit_seal()
         self.stdout.write(
             f"Demo data: {result['organisations']} organisations, {result['cases_created']} new cases "
-            f"({result['cases_existing']} already there)."
+            f"({result['cases_existing']} already there), {result.get('permit_applications', 0)} new residence "
+            "permit applications."
         )
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}; * also a 6-digit code):")
         for username_, role, org, _ in USERS:
