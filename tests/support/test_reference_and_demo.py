@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
 import yaml
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test.utils import override_settings
 
 from palermo.support.models import (
@@ -71,3 +73,27 @@ def test_the_demo_places_people_records_services_and_keeps_a_waiting_list_and_is
 def test_reference_file_is_where_the_docs_say(tmp_path):
     shutil.copy(PROVIDERS_FILE, tmp_path / "providers.yaml")
     assert reference_check(tmp_path / "providers.yaml") == []
+
+
+def test_palermo_support_check_passes_the_shipped_file_and_names_each_problem(tmp_path):
+    out = io.StringIO()
+    call_command("support", "check", stdout=out)
+    assert "support reference data OK" in out.getvalue()
+    data = yaml.safe_load(PROVIDERS_FILE.read_text())
+    data["providers"][0]["eligibility_rule"] = "support.no_such_rule"
+    path = tmp_path / "providers.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(CommandError, match="support.no_such_rule is not a support eligibility rule"):
+        call_command("support", "check", "--file", str(path), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_palermo_support_load_writes_the_cited_figures_and_the_demo_ones_only_when_asked(world):
+    call_command("support", "load", stdout=io.StringIO())
+    assert ProviderProfile.objects.filter(organisation__code="POPPY").exists()
+    assert Capacity.objects.exists() and not Capacity.objects.filter(demo=True).exists()
+    count = Capacity.objects.count()
+    call_command("support", "load", stdout=io.StringIO())
+    assert Capacity.objects.count() == count
+    call_command("support", "load", "--demo", stdout=io.StringIO())
+    assert Capacity.objects.filter(demo=True).exists()
