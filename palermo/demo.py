@@ -64,6 +64,7 @@ USERS = [
     ("decider.ukba", R.DECISION_MAKER, "UKBA", "Pat Border"),
     ("reviewer.ukba", R.REVIEWER, "UKBA", "Chris Border"),
     ("support", R.SUPPORT_WORKER, "SALVARMY", "Ash Support"),
+    ("support.poppy", R.SUPPORT_WORKER, "POPPY", "Rowan Refuge"),
     ("children", R.CHILDRENS_SERVICES, "HILLINGDON", "Nat Childcare"),
     ("children.lead", R.CHILDRENS_SERVICES, "HILLINGDON", "Jordan Keyworker"),
     ("children.cardiff", R.CHILDRENS_SERVICES, "CARDIFF", "Rhian Bay"),
@@ -411,10 +412,12 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     made = cases_load(users, count=cases, seed=seed) if existing == 0 else 0
     repeats = repeat_referrals_load(users, count=max(1, cases // 60), seed=seed) if existing == 0 and made else 0
     from palermo.children.demo import children_demo_load
+    from palermo.support.demo import support_demo_load
 
     children = children_demo_load(users, seed=seed)
     permit_applications = permits_load(users, seed=seed)
+    support = support_demo_load(users, seed=seed)
     releases = private_releases_load(users)
     return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
-            "permit_applications": permit_applications, "private_releases": releases}
+            "permit_applications": permit_applications, "support": support, "private_releases": releases}

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "palermo.linkage",
     "palermo.children",
     "palermo.notifications",
+    "palermo.support",
     "palermo.permits",
     "palermo.retention",
     "palermo.stats",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("palermo.notifications.urls")),
     path("", include("palermo.stats.urls")),
     path("", include("palermo.releases.urls")),
+    path("", include("palermo.support.urls")),
     path("", include("palermo.permits.urls")),
     path("", include("palermo.web.urls")),
 ]

@@ -1,7 +1,8 @@
 """Validate every law data file: what CI and ``palermo law check`` run.
 
-Refuses a value without a citation, dates out of order, a residence-permit rule whose value does
-not fit its schema (an unknown ground, a length that is not a number of months), an unknown id in a cross-reference
+Refuses a value without a citation, dates out of order, support eligibility terms that break their
+schema (:mod:`palermo.law.eligibility`), a residence-permit rule whose value does not fit its schema
+(an unknown ground, a length that is not a number of months), an unknown id in a cross-reference
 (``replaced_by``, ``see_also``, a test case's expectations), a YAML test case the engine fails, and
 a retention rule that breaks its schema or a record kind without one (:mod:`palermo.law.retention`).
 Each problem names the file and the field.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from palermo.law.cases import CASES_DIR, all_cases, case_failures
 from palermo.law.definitions import DEFINITIONS_DIR, all_definitions
+from palermo.law.eligibility import eligibility_check
 from palermo.law.offences import OFFENCES_DIR, all_offences
 from palermo.law.parameters import POLICY_DIR, ParameterError, load_parameter_file, parameter_files
 from palermo.law.permits import permit_parameter_problems
@@ -31,7 +33,8 @@ def law_data_check(
 ) -> tuple[dict[str, int], list[str]]:
     """Check everything; return counts of what was checked and the list of problems (empty if none)."""
     problems: list[str] = []
-    counts = {"parameters": 0, "retention rules": 0, "offences": 0, "definitions": 0, "cases": 0}
+    counts = {"parameters": 0, "support eligibility rules": 0, "retention rules": 0, "offences": 0,
+              "definitions": 0, "cases": 0}
     for path in parameter_files(policy_dir):
         try:
             load_parameter_file(path, root=policy_dir)
@@ -39,6 +42,8 @@ def law_data_check(
         except ParameterError as exc:
             problems.append(str(exc))
     if not problems:
+        counts["support eligibility rules"], eligibility_problems = eligibility_check(policy_dir)
+        problems += eligibility_problems
         problems += permit_parameter_problems(policy_dir)
     counts["retention rules"], retention_problems = retention_check(retention_dir)
     problems += retention_problems

@@ -29,6 +29,7 @@ POLICY_DIR = Path(__file__).resolve().parent / "data" / "policy"
 Unit = Literal[
     "working_days", "calendar_days", "months", "years", "text", "routing", "list", "eligibility", "flag",
     "count", "epsilon",
+    "support_eligibility",
 ]
 
 

@@ -11,6 +11,7 @@ from palermo.accounts import roles as R
 from palermo.notifications.selectors import unread_count
 from palermo.permits.rules import can_list_permits
 from palermo.stats.services import can_see_statistics
+from palermo.support.rules import allocating_contracts
 from palermo.web import access
 
 
@@ -43,6 +44,15 @@ def palermo(request) -> dict:
         nav.append(("private", _("Private releases"), reverse("releases:private"), current == "private"))
     if user.has_role(R.ANALYST):
         nav.append(("microdata", _("Microdata"), reverse("releases:microdata"), current.startswith("microdata")))
+    if user.has_role(R.SUPPORT_WORKER):
+        nav.append(("support", _("Support"), reverse("support:caseload"),
+                    namespace == "support" and not current.startswith(("waiting", "provider"))))
+    if user.has_role(R.SUPPORT_WORKER) and allocating_contracts(user):
+        nav.append(("waiting_list", _("Waiting list"), reverse("support:waiting_list"),
+                    namespace == "support" and current.startswith("waiting")))
+    if user.has_perm("support.view_occupancy"):
+        nav.append(("providers", _("Providers"), reverse("support:providers"),
+                    namespace == "support" and current.startswith("provider")))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
     unread = unread_count(user)
     nav.append(("notifications", _("Notifications"), reverse("notifications:list"), namespace == "notifications"))

@@ -75,7 +75,23 @@ def populate_everything(*, cases: int = 40) -> None:
         a, b = Person.objects.order_by("pk")[:2]
         LinkCandidate.objects.create(person_a=a, person_b=b, match_probability=0.7, match_weight=3.2,
                                      model_version="synthetic", found_by="batch")  # fmt: skip
+    _waiting_list_entry()
     audit_record(actor=admin, action="test.unsealed_tail", detail={"count": 1})
+
+
+def _waiting_list_entry() -> None:
+    """A small demo fills no provider, so nobody waits (and the service refuses the list while a
+    place is free): write one entry for a person awaiting a place, so the table holds a row."""
+    from palermo.support.models import Contract, WaitingListEntry
+    from palermo.support.selectors import awaiting_for_user
+
+    if WaitingListEntry.objects.exists():
+        return
+    allocator = User.objects.get(username="support")
+    case = awaiting_for_user(user=allocator).first()
+    assert case is not None, "the demo leaves people awaiting a place"
+    WaitingListEntry.objects.create(case=case, contract=Contract.objects.get(code="adult_victim_care"),
+                                    nation=case.referral.nation, joined_on=case.rg_decided_on, added_by=allocator)
 
 
 def populate_linkable(*, people: int, copies: int, seed: int = 3) -> int:

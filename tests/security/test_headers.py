@@ -30,6 +30,7 @@ from palermo.linkage.models import LinkCandidate
 from palermo.notifications.models import Notification
 from palermo.web.referral import STEPS
 from tests.security.helpers import Api, person, web
+from tests.support.helpers import support_people
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +114,12 @@ def things(world):
     episode, _ = missing_episode_report(actor=world.children, case=child, data=MissingIn(
         went_missing_at=timezone.now() - dt.timedelta(hours=2), missing_from="placement"))
     note = Notification.objects.filter(recipient=world.decider).first()
+    # Support: a person awaiting a place (the Salvation Army's allocator may match them) and a
+    # person placed with the Salvation Army (its support workers record services, end it).
+    awaiting, placed = support_people(world)
     return {"case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
-            "placement": placement, "episode": episode, "notification": note}
+            "placement": placement, "episode": episode, "notification": note,
+            "support_awaiting": awaiting, "support_placement": placed}
 
 
 def _admin_object_id(route: str):
@@ -134,10 +139,14 @@ def _value(name: str, route: str, things: dict) -> str:
     org = things["org"]
     values = {
         # the children's routes are about a child's case (an adult's has no safeguarding record)
-        "case_id": lambda: things["child_case" if "children/" in route else "case"].pk,
+        "case_id": lambda: (things["child_case"].pk if "children/" in route
+                            else things["support_placement"].case_id if route.startswith("support/") and "services" in route
+                            else things["support_awaiting"].pk if route.startswith("support/") else things["case"].pk),
         "episode_id": lambda: things["episode"].pk,
-        "placement_id": lambda: things["placement"].pk,
+        "placement_id": lambda: things["support_placement" if route.startswith(("support/", "api/v1/support/"))
+                                       else "placement"].pk,
         "notification_id": lambda: things["notification"].pk,
+        "code": lambda: "SALVARMY",
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,
         "pseudonym": lambda: things["case"].referral.person.pseudonym,
@@ -183,7 +192,7 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
                                            ("responder", "decider", "reviewer", "children", "monitor", "analyst",
-                                            "admin")}
+                                            "admin", "support")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,

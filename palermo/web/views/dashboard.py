@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from palermo.nrm.dashboard import dashboard_for_user
+from palermo.support.dashboard import support_dashboard_for_user
 from palermo.web import access
 
 
@@ -19,4 +20,5 @@ def dashboard(request):
         "can_list_cases": access.can_list_cases(request.user),
         "can_refer": access.can_refer(request.user),
         "is_administrator": access.is_administrator(request.user),
+        "support": support_dashboard_for_user(user=request.user, today=today),
     })

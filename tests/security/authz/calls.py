@@ -160,6 +160,23 @@ PAGES = {
         "year": str(_today().year), "dimension": "exploitation_type", "epsilon": "0.1"}),
     ("GET", "/statistics/microdata/"): lambda u, s: Call("/statistics/microdata/"),
     ("GET", "/statistics/microdata/htcds.csv"): lambda u, s: Call("/statistics/microdata/htcds.csv"),
+    ("GET", "/support/"): lambda u, s: Call("/support/"),
+    ("GET", "/support/cases/<int:case_id>/"): lambda u, s: Call(f"/support/cases/{_case(s)}/"),
+    ("GET", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/"),
+    ("POST", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/", {
+        "place": "SALVARMY:women_only", "trafficked_into_uk": "unknown", "willing_to_cooperate": "unknown",
+        **_date_fields("start_on")}),
+    ("GET", "/support/cases/<int:case_id>/waiting-list/"): lambda u, s: Call(f"/support/cases/{_case(s)}/waiting-list/"),
+    ("POST", "/support/cases/<int:case_id>/waiting-list/"): lambda u, s: Call(f"/support/cases/{_case(s)}/waiting-list/", {}),
+    ("GET", "/support/cases/<int:case_id>/services/"): lambda u, s: Call(f"/support/cases/{_case(s)}/services/"),
+    ("POST", "/support/cases/<int:case_id>/services/"): lambda u, s: Call(f"/support/cases/{_case(s)}/services/", {
+        "service": "health_care", **_date_fields("delivered_on")}),
+    ("GET", "/support/placements/<int:placement_id>/end/"): lambda u, s: Call(f"/support/placements/{s.support_placement.pk}/end/"),
+    ("POST", "/support/placements/<int:placement_id>/end/"): lambda u, s: Call(f"/support/placements/{s.support_placement.pk}/end/", {
+        "exit_reason": "chose_to_leave", **_date_fields("end_on")}),
+    ("GET", "/support/waiting-list/"): lambda u, s: Call("/support/waiting-list/"),
+    ("GET", "/support/providers/"): lambda u, s: Call("/support/providers/"),
+    ("GET", "/support/providers/<str:code>/"): lambda u, s: Call("/support/providers/SALVARMY/"),
     ("GET", "/api/v1/docs"): lambda u, s: Call("/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"): lambda u, s: Call("/api/v1/openapi.json"),
     ("GET", "/api/v1/"): lambda u, s: Call("/api/v1/"),
@@ -277,6 +294,23 @@ API = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): lambda u, s: Call(
         f"/api/v1/notifications/{s.notification.pk}/read", {}, json=True),
     ("POST", "/api/v1/notifications/read-all"): lambda u, s: Call("/api/v1/notifications/read-all", {}, json=True),
+    ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
+    ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
+    ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),
+    ("POST", "/api/v1/support/cases/{case_id}/placements"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/placements",
+        {"provider": "SALVARMY", "kind": "women_only", "start_on": _today().isoformat()}, json=True),
+    ("POST", "/api/v1/support/cases/{case_id}/services"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/services", {"service": "health_care", "delivered_on": _today().isoformat()},
+        json=True),
+    ("POST", "/api/v1/support/cases/{case_id}/waiting-list"): lambda u, s: Call(
+        f"/api/v1/support/cases/{_api_case(s)}/waiting-list", {}, json=True),
+    ("POST", "/api/v1/support/placements/{placement_id}/end"): lambda u, s: Call(
+        f"/api/v1/support/placements/{s.support_placement.pk}/end",
+        {"end_on": _today().isoformat(), "exit_reason": "chose_to_leave"}, json=True),
+    ("GET", "/api/v1/support/waiting-list"): lambda u, s: Call("/api/v1/support/waiting-list"),
+    ("GET", "/api/v1/support/providers"): lambda u, s: Call("/api/v1/support/providers"),
+    ("GET", "/api/v1/support/placements.csv"): lambda u, s: Call("/api/v1/support/placements.csv"),
     ("GET", "/api/v1/cases/{case_id}/permit"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/permit"),
     ("POST", "/api/v1/cases/{case_id}/permit/applications"): lambda u, s: Call(
         f"/api/v1/cases/{s.fresh_case.pk}/permit/applications", {

@@ -31,6 +31,7 @@ from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
 from palermo.core.models import AuditEvent
 from palermo.nrm.export import EXPORT_COLUMNS
 from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
+from palermo.support.export import EXPORT_COLUMNS as SUPPORT_EXPORT_COLUMNS
 
 from . import universe as U
 from .calls import API, PAGES, Call, admin_call
@@ -51,6 +52,9 @@ LISTS = {
     ("page", "GET", "/permits/"): "permit", ("api", "GET", "/api/v1/permits"): "permit",
     ("api", "GET", "/api/v1/permits/applications"): "permit_application", ("api", "GET", "/api/v1/permits.csv"): "permit",
     ("export", "CLI", "palermo export permits"): "permit",
+    ("page", "GET", "/support/"): "support", ("api", "GET", "/api/v1/support/caseload"): "support",
+    ("api", "GET", "/api/v1/support/placements.csv"): "support",
+    ("page", "GET", "/support/waiting-list/"): "waiting", ("api", "GET", "/api/v1/support/waiting-list"): "waiting",
 }
 #: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
 #: case has no record to keep), so "routed" is a child's case routed to the user's authority.
@@ -69,14 +73,20 @@ CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/
 #: Endpoints about one notification: relation ``recipient`` (addressed to the user) or ``none``.
 NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notifications/{notification_id}/read"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
-RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review"}
+RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review",
+          "/support/placements/<int:placement_id>/end/": "placement",
+          "/api/v1/support/placements/{placement_id}/end": "placement"}
 #: Exports: the columns each writes and the audit action that records it.
 EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("export", "CLI", "palermo export cases"): (EXPORT_COLUMNS, "case.export"),
            ("page", "GET", "/children/export.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
            ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
            ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
-           ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export")}
+           ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
+           ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export")}
+#: The support record: the only page besides the case page that shows a person's name, and then
+#: only the name of the slot's person (never a narrative or a decision's reasons).
+SUPPORT_RECORD = "/support/cases/<int:case_id>/"
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
 IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
                   "child.record_view", "child.missing_return", "permit.view"}
@@ -176,11 +186,13 @@ class Runner:
                            and r.relation == "own")
         assert page_detail
         self.sees_identity = self._identity_visibility()
+        self.sees_support_identity = self._identity_visibility(SUPPORT_RECORD)
         self.failures: list[str] = []
 
-    def _identity_visibility(self) -> dict[str, set[str]]:
-        """Column -> slots whose people it may see by name: the case page's row says so."""
-        detail = {r.relation: r.cells for r in self.rows if r.surface == "page" and r.endpoint == "/cases/<int:case_id>/"}
+    def _identity_visibility(self, endpoint: str = "/cases/<int:case_id>/") -> dict[str, set[str]]:
+        """Column -> slots whose people it may see by name: the case page's row says so (or, for
+        the name alone, the support record's)."""
+        detail = {r.relation: r.cells for r in self.rows if r.surface == "page" and r.endpoint == endpoint}
         out = {}
         for col in U.COLUMNS:
             out[col] = {name for name, slot in self.u.slots.items()
@@ -196,7 +208,8 @@ class Runner:
         child = row.endpoint in CHILD_ONLY
         for slot in self.u.slots.values():
             if (self.u.relation(col, slot) == row.relation and (kind != "dtn" or slot.dtn is not None)
-                    and (not child or slot.case.referral.is_child)):
+                    and (not child or slot.case.referral.is_child)
+                    and (kind != "placement" or slot.support_placement is not None)):
                 return slot
         return None
 
@@ -204,7 +217,8 @@ class Runner:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
                 "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
-                "permit_application": slot.applied_case.referral.reference}[kind]
+                "permit_application": slot.applied_case.referral.reference,
+                "support": slot.case.referral.person.pseudonym, "waiting": slot.case.referral.person.pseudonym}[kind]
 
     def request(self, row: Row, col: str, call: Call):
         if row.surface == "export":
@@ -288,9 +302,12 @@ class Runner:
         return str(status)
 
     def check_leaks(self, row: Row, col: str, text: str, where: str, got: str) -> None:
-        allowed = set() if (row.surface, row.method, row.endpoint) in EXPORTS else self.sees_identity[col]
+        export = (row.surface, row.method, row.endpoint) in EXPORTS
+        allowed = set() if export else self.sees_identity[col]
+        names_only = set() if export else self.sees_support_identity[col]
         for marker, slot_name in self.u.all_markers().items():
-            if marker in text and slot_name not in allowed:
+            if marker in text and slot_name not in allowed and not (
+                    slot_name in names_only and marker == self.u.slots[slot_name].name_marker):
                 self.failures.append(f"{where}: LEAK of {slot_name}'s person ({marker}) to {col}")
                 return
 

@@ -18,6 +18,10 @@ current care placement (``placement``), an open missing episode (``episode``) an
 free text carries markers too. Its review case has none of these, so reporting it missing, placing
 it and assessing its age can succeed.
 
+Three more slots are about victim support: their ``case`` has a positive reasonable grounds
+decision (its written reasons are a marker too) and is placed with the Salvation Army
+(``support_placement``), placed with the Poppy Project, or waiting for a place (``waiting``).
+
 Every person has a name, date of birth and narrative seen nowhere else (``markers``), so a
 response that shows any of them can be traced to the slot it leaked from.
 
@@ -27,7 +31,9 @@ has one (``other_notification``): the notification routes are checked with the r
 
 How a slot relates to a user (``relation``) is worked out from the records, not written by hand:
 the first that holds of own record, own organisation's, routed to my competent authority, a child
-case my local authority leads, another organisation of my kind's, none of these.
+case my local authority leads, placed with my organisation, placed with another provider (when I
+work for a provider), awaiting a place under a contract my organisation holds as prime contractor,
+another organisation of my kind's, none of these.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ from palermo.linkage.models import LinkCandidate
 from palermo.notifications.models import Notification
 from palermo.nrm import services
 from palermo.nrm.schemas import DecisionIn, ReferralIn
+from palermo.support.models import Capacity, Contract, ProviderProfile
+from palermo.support.reference import reference_load
+from palermo.support.rules import PLACEABLE_STATUSES
 
 PASSWORD = "matrix-password-2026"
 
@@ -71,6 +80,7 @@ HELPERS = {
     "salv": (R.FIRST_RESPONDER, "SALVARMY"),
     "poppy": (R.FIRST_RESPONDER, "POPPY"),
     "sca": (R.DECISION_MAKER, "SCA"),
+    "salvalloc": (R.SUPPORT_WORKER, "SALVARMY"),
     "ieca": (R.DECISION_MAKER, "IECA"),
     "hill_cs": (R.CHILDRENS_SERVICES, "HILLINGDON"),
     "cardiff_cs": (R.CHILDRENS_SERVICES, "CARDIFF"),
@@ -86,7 +96,14 @@ SLOTS = {
     "hillingdon_adult": ("hill", None, True),
     "salvation_army": ("salv", None, True),
     "poppy": ("poppy", None, True),
+    # victim support: placed with the Salvation Army, placed with the Poppy Project, waiting
+    "placed_salvarmy": ("gmp", None, False),
+    "placed_poppy": ("gmp", None, False),
+    "awaiting_place": ("gmp", None, False),
 }
+#: Support slots: where the person is placed (None: on the waiting list), and the exploitation.
+SUPPORT_SLOTS = {"placed_salvarmy": ("SALVARMY", ["labour"]), "placed_poppy": ("POPPY", ["sexual"]),
+                 "awaiting_place": (None, ["labour"])}
 
 # Synthetic markers, one family name per person (two people a slot), unlike any real name.
 FAMILY = {
@@ -94,8 +111,11 @@ FAMILY = {
     "gmp_ieca": ("Ozzlethorpe", "Ozzlemere"), "child_hillingdon": ("Fennimorrow", "Fennimarsh"),
     "child_cardiff": ("Brackwhistle", "Brackwater"), "hillingdon_adult": ("Glimmerdew", "Glimmerholt"),
     "salvation_army": ("Thistlewaite", "Thistlemoor"), "poppy": ("Pennyroyce", "Pennyrake"),
+    "placed_salvarmy": ("Larkspindle", "Larkspurrow"), "placed_poppy": ("Merriwhistle", "Merriwether"),
+    "awaiting_place": ("Nettlecombe", "Nettlebrook"),
 }
-RELATIONS = ["own", "own_org", "routed", "child_la", "other_org", "none", "recipient"]
+RELATIONS = ["own", "own_org", "routed", "child_la", "placed", "placed_other", "awaiting", "other_org", "none",
+             "recipient"]
 
 
 @dataclass
@@ -112,6 +132,13 @@ class Slot:
     markers: list[str] = field(default_factory=list)
     placement: object = None  # a child slot's current care placement
     episode: object = None  # a child slot's open missing episode
+    support_placement: object = None  # the open support placement of ``case``'s person (support slots)
+    waiting: object = None  # the open waiting-list entry of ``case``'s person
+
+    @property
+    def name_marker(self) -> str:
+        """The family name of ``case``'s person: what a support record may show its provider."""
+        return self.markers[0]
 
 
 @dataclass
@@ -148,6 +175,15 @@ class Universe:
             return "routed"
         if ref.is_child and ref.local_authority_id in orgs:
             return "child_la"
+        placement = case.placements.filter(end_on__isnull=True).first()
+        if placement is not None and placement.provider_id in orgs:
+            return "placed"
+        if placement is not None and ProviderProfile.objects.filter(organisation__in=orgs).exists():
+            return "placed_other"
+        if placement is None and case.status in PLACEABLE_STATUSES and not ref.is_child and any(
+                c.in_force_on(timezone.localdate()) and ref.nation in c.nations
+                for c in Contract.objects.filter(prime__in=orgs)):
+            return "awaiting"
         involved = [ref.first_responder_org, case.competent_authority] + ([ref.local_authority] if ref.is_child else [])
         if any(o.kind in kinds for o in involved):
             return "other_org"
@@ -207,13 +243,13 @@ def _permit_cases(*, actor, fam: str, la: str | None, immigration: bool, decider
 
 
 def _referral(*, actor, family: str, received: dt.date, la: str | None, immigration: bool, consent="given",
-              marker: str) -> object:
+              marker: str, exploitation: list[str] | None = None) -> object:
     person = {"given_name": "Ysolde", "family_name": family, "date_of_birth": "1990-02-03" if la is None else "2011-02-03",
               "dob_precision": "exact", "gender": "female", "nationalities": ["ALB"], "languages": [],
               "interpreter_needed": False, "contact_details": f"Synthetic contact {marker}"}
     payload = {
         "received_on": received.isoformat(), "nation": "england", "police_force_area": "metropolitan",
-        "exploitation_location": "uk", "exploitation_types": ["labour"], "indicators": ["debt_bondage"],
+        "exploitation_location": "uk", "exploitation_types": exploitation or ["labour"], "indicators": ["debt_bondage"],
         "narrative": f"Synthetic narrative {marker}", "age_at_exploitation": "adult" if la is None else "child",
         "under_18": "no" if la is None else "yes", "consent": consent if la is None else "not_required",
         "immigration_enforcement": immigration, "person": person,
@@ -233,11 +269,14 @@ def build() -> Universe:
     tokens = {col: ApiToken.issue(user)[1] for col, user in users.items()}
     received = timezone.localdate() - dt.timedelta(days=21)  # its 5-working-day target has passed
     slots = {}
+    reference_load(demo=False)
+    support_places(women_only=1)
     for name, (referrer, la, immigration) in SLOTS.items():
         actor = by_name[referrer]
         fam_a, fam_b = FAMILY[name]
+        exploitation = SUPPORT_SLOTS[name][1] if name in SUPPORT_SLOTS else None
         case = _referral(actor=actor, family=fam_a, received=received, la=la, immigration=immigration,
-                         marker=f"{fam_a}-narr").case
+                         marker=f"{fam_a}-narr", exploitation=exploitation).case
         review_case = _referral(actor=actor, family=fam_b, received=received, la=la, immigration=immigration,
                                 marker=f"{fam_b}-narr").case
         decider = helpers["ieca" if review_case.competent_authority.code == "IECA" else "sca"]
@@ -255,9 +294,14 @@ def build() -> Universe:
                                                 deciders={"sca": helpers["sca"], "ieca": helpers["ieca"]})
         markers = [fam_a, fam_b, f"{fam_a}dtn", f"{fam_a}-narr", f"{fam_b}-narr", f"{fam_b}-why",
                    f"{fam_a}fresh", f"{fam_a}permit", f"{fam_a}applied", f"{fam_a}-permitwhy"]
-        slots[name] = Slot(name, case, review_case, decision, dtn, cand, fresh, granted, applied, markers)
+        slot = Slot(name, case, review_case, decision, dtn, cand, fresh, granted, applied, markers)
         if la:
-            _child_record(slots[name], helpers["hill_cs" if la == "HILLINGDON" else "cardiff_cs"], received, fam_a)
+            _child_record(slot, helpers["hill_cs" if la == "HILLINGDON" else "cardiff_cs"], received, fam_a)
+        if name in SUPPORT_SLOTS:
+            _support(slot, helpers, received, SUPPORT_SLOTS[name][0])
+        slots[name] = slot
+    # A place frees up today, so the person waiting can be placed (the matching pages' writes).
+    support_places(women_only=3, since=timezone.localdate())
     notes = {col: Notification.objects.create(recipient=user, kind="missing_episode_opened", reason="local_authority",
                                               object_type="matrix", object_id=col) for col, user in users.items()}
     other = Notification.objects.create(recipient=helpers["sca"], kind="missing_episode_opened", reason="decision_maker",
@@ -284,3 +328,31 @@ def _child_record(slot: Slot, la_user: User, received: dt.date, family: str) -> 
     child_services.grading_record(actor=la_user, case=case, data=GradingIn(
         level=4, graded_on=received, evidence_summary=f"Synthetic {family}-grade"))
     slot.markers += [f"{family}-missing", f"{family}-grade"]
+
+
+def support_places(*, women_only: int, since: dt.date = dt.date(2011, 7, 1)) -> None:
+    """Women-only places at the Salvation Army and the Poppy Project from ``since``."""
+    for code in ("SALVARMY", "POPPY"):
+        Capacity.objects.update_or_create(provider=ProviderProfile.objects.get(organisation__code=code),
+                                          kind="women_only", starts_on=since,
+                                          defaults={"places": women_only, "source": "matrix"})
+
+
+def _support(slot: Slot, helpers: dict, received: dt.date, provider: str | None) -> None:
+    """A positive reasonable grounds decision (its written reasons a marker), then a placement
+    with ``provider`` or, with no place free, the waiting list."""
+    from palermo.support import services as support_services
+    from palermo.support.schemas import PlacementIn
+
+    fam = slot.markers[0]
+    services.decision_record(actor=helpers["sca"], case=slot.case, data=DecisionIn(
+        kind="reasonable_grounds", outcome="positive", decided_on=received + dt.timedelta(days=1),
+        reason_codes=["indicators_present"], reason_text=f"Synthetic reasons {fam}-rgwhy"))
+    slot.markers.append(f"{fam}-rgwhy")
+    slot.case.refresh_from_db()
+    if provider:
+        slot.support_placement = support_services.placement_create(
+            actor=helpers["salvalloc"], case=slot.case,
+            data=PlacementIn(provider=provider, kind="women_only", start_on=received + dt.timedelta(days=2)))
+    else:
+        slot.waiting = support_services.waiting_list_join(actor=helpers["salvalloc"], case=slot.case)
