@@ -1,6 +1,6 @@
 # Palermo — the two commands a new machine needs:
 #   make run    set up, load demo data on SQLite and serve on http://127.0.0.1:8000
-#   make test   set up and run the whole test suite (SQLite, then PostgreSQL)
+#   make test   set up and run the whole test suite (SQLite and PostgreSQL, side by side)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -41,15 +41,18 @@ demo: install
 test: install assets chromium
 	$(BIN)/ruff check palermo tests benchmarks
 	$(BIN)/python -m palermo law check
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-pg
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-pg
+
+# The two suites run side by side (two cores; each prints when it ends), each with a data folder
+# of its own (keys, anchor file) so neither touches the other's or the demo's.
+TEST_DATA ?= $(CURDIR)/var/test
 
 test-sqlite:
-	PALERMO_ENV=test $(BIN)/pytest -p no:randomly
+	PALERMO_DATA_DIR=$(TEST_DATA)/sqlite PALERMO_ENV=test $(BIN)/pytest -p no:randomly
 
 # A throwaway PostgreSQL cluster on 127.0.0.1 (installed with apt when missing).
 test-pg:
-	sh scripts/with_postgres.sh env PALERMO_ENV=test $(BIN)/pytest -m "not browser" -p no:randomly
+	PALERMO_DATA_DIR=$(TEST_DATA)/pg sh scripts/with_postgres.sh env PALERMO_ENV=test $(BIN)/pytest -m "not browser" -p no:randomly
 
 lint:
 	$(BIN)/ruff check palermo tests benchmarks
