@@ -176,9 +176,9 @@ def _read_database() -> tuple[dict[str, pa.Table], dict]:
     from palermo.accounts.models import Organisation
     from palermo.children.models import MissingEpisode
     from palermo.core.models import AuditChainHead
-    from palermo.support.models import Placement, ProviderTerm
     from palermo.linkage.selectors import cluster_of_map
     from palermo.nrm.models import Decision, Referral, ReferralExploitationType
+    from palermo.support.models import Placement, ProviderTerm
 
     referral_cols = ["id", "received_on", "nation", "police_force_area", "exploitation_location", "age_at_exploitation",
                      "gender", "nationality", "responder", "person_id", "case_id", "competent_authority", "dtn_id"]
