@@ -175,6 +175,14 @@ def test_the_snapshot_reads_placements_and_episodes_made_through_the_apps_servic
     bring_back(world, returned, episode_1, when=at(days_ago=1))
     report(world, missing, went=at(days_ago=1))
 
+    # codes and dates only: nothing of the encrypted details of an episode reaches the snapshot
+    from palermo.stats.snapshot import _read_database
+
+    tables, _ = _read_database()
+    text = [str(v) for t in tables.values() for c in t.columns for v in c.to_pylist()]
+    assert text and not any("unhurt" in v or "Synthetic" in v for v in text)
+    assert set(tables["missing_raw"].column_names) == {"id", "went_missing_on", "nationality", "returned", "found_where"}
+
     today = timezone.localdate()
     release = release_build(snapshot=snapshot_load(), period=Period(today - dt.timedelta(days=40), today),
                             view=UNSUPPRESSED_VIEW)
