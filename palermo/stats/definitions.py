@@ -97,6 +97,12 @@ class SummaryDef:
         ("upper_quartile", "Upper quartile")))
 
 
+def _support_codes(list_name: str) -> tuple[tuple[str, str], ...]:
+    from palermo.support.codes import labels
+
+    return tuple(labels(list_name).items())
+
+
 AGE = Dimension("age", "Age at exploitation", (
     ("adult", "Adult (18 or over)"), ("child", "Child (under 18)"), (NOT_SPECIFIED, "Age not specified")),
     not_specified="Age not specified: the first responder did not know whether the person was an adult or a child "
@@ -132,11 +138,32 @@ HISTORY = Dimension("history", "Referred before", (
 OUTCOME = Dimension("outcome", "Outcome", (("positive", "Positive"), ("negative", "Negative")))
 BAND = Dimension("band", "Time taken",
                  not_specified="Not known: the date the time runs from is not recorded.")
+# Support (palermo/support): codes from support/data/codes.yaml, which never deletes or renames one.
+PROVIDER_KIND = Dimension("provider_kind", "Kind of provider",
+                          not_specified="Kind not recorded: the provider had no dated term in force on the day the "
+                                        "placement started.")
+PROVIDER = Dimension("provider", "Provider")
+PLACEMENT_KIND = Dimension("placement_kind", "Kind of place", (
+    *_support_codes("placement_kinds"), (NOT_SPECIFIED, "Kind of place not specified")),
+    not_specified="Kind of place not specified: a code no longer in the list of kinds of place.")
+EXIT_REASON = Dimension("exit_reason", "Why the placement ended", (
+    *_support_codes("exit_reasons"), (NOT_SPECIFIED, "Reason not recorded")),
+    not_specified="Reason not recorded: the placement was ended without a coded reason.")
+# Children missing from care (palermo/children)
+RETURNED = Dimension("returned", "Found or returned", (
+    ("returned", "Found or returned"), ("still_missing", "Not found or returned")),
+    not_specified="")
+FOUND_WHERE = Dimension("found_where", "How the child was found or returned", (
+    ("returned_to_placement", "Returned to the placement by themselves"), ("found_by_police", "Found by the police"),
+    ("found_by_others", "Found by someone else"), ("found_elsewhere", "Found somewhere else"),
+    (NOT_SPECIFIED, "How not recorded"), ("still_missing", "Not found or returned")),
+    not_specified="How not recorded: a return recorded with 'not known' or no answer for how the child was found.")
 QUARTER = Dimension("quarter", "Quarter")
 MEASURE = Dimension("measure", "Time measured")
 
 DIMENSIONS = {d.id: d for d in (AGE, GENDER, NATIONALITY, EXPLOITATION, LOCATION, RESPONDER_KIND, RESPONDER, AUTHORITY,
-                                NATION, FORCE, HISTORY, OUTCOME, BAND, QUARTER, MEASURE)}
+                                NATION, FORCE, HISTORY, OUTCOME, BAND, QUARTER, MEASURE, PROVIDER_KIND, PROVIDER,
+                                PLACEMENT_KIND, EXIT_REASON, RETURNED, FOUND_WHERE)}
 
 POPULATIONS = {p.id: p for p in (
     Population("nrm_referral", "NRM referrals", "referral",
@@ -147,6 +174,12 @@ POPULATIONS = {p.id: p for p in (
                "by the date of the decision", "rg_decision"),
     Population("cg_decision", "Conclusive grounds decisions", "decision",
                "by the date of the decision", "cg_decision"),
+    Population("support_start", "Support placements started", "placement",
+               "by the day the placement started", "support_start"),
+    Population("support_end", "Support placements ended", "placement",
+               "by the day the placement ended", "support_end"),
+    Population("missing_episode", "Missing-from-care episodes of children", "episode",
+               "by the day (UK time) the child went missing", "missing_episode"),
 )}
 
 _REFERRALS = ("Each NRM referral received in the period is counted once, by the date it was received (a child, or an "
@@ -155,6 +188,13 @@ _REFERRALS = ("Each NRM referral received in the period is counted once, by the 
 _DECISIONS = ("Each {kind} decision in effect is counted once, by the date of the decision: a positive decision from "
               "the day it is made, a negative one once a second person has agreed it (dated by the decision, not the "
               "review). A decision a reviewer returned is not counted; reconsiderations are not counted here.")
+
+_SUPPORT = ("Each support placement (a person in the NRM placed with a support provider, seed note §5.2) is counted "
+            "once, {rule}. A person who moves to another provider or kind of place has two placements.")
+_MISSING = ("Each episode of a child going missing from care (seed note §6) is counted once, by the day, in UK time, "
+            "the child went missing; a child who went missing twice is counted twice. 'Found or returned' is as "
+            "recorded when the figures were taken: an episode still open then counts as not found or returned, and a "
+            "later release may move it.")
 
 TABLES: tuple[TableDef, ...] = (
     TableDef("referrals_quarter_age_gender", "NRM referrals by quarter, age at exploitation and gender", "nrm_referral",
@@ -202,6 +242,23 @@ TABLES: tuple[TableDef, ...] = (
              _DECISIONS.format(kind="conclusive grounds") + " Time is counted in calendar days from the positive "
                                                             "reasonable grounds decision on the case to the conclusive "
                                                             "grounds decision.", "CG decision times"),
+    TableDef("support_started_provider_kind", "Support placements started by provider and kind of place",
+             "support_start", (("provider_kind", "provider"), ("placement_kind",)),
+             _SUPPORT.format(rule="by the day it started") + " Providers are grouped by their kind (prime contractor, "
+                                                               "subcontractor…) under the dated term in force that day.",
+             "Support placements started"),
+    TableDef("support_ended_exit_reason", "Support placements ended by quarter and reason", "support_end",
+             (("quarter",), ("exit_reason",)),
+             _SUPPORT.format(rule="by the day it ended (the day the person left)") + " Reasons are the coded exit "
+                                                                                     "reasons.",
+             "Support placements ended"),
+    TableDef("missing_episodes_quarter", "Children missing from care: episodes by quarter and whether found or "
+             "returned", "missing_episode", (("quarter",), ("returned", "found_where")), _MISSING,
+             "Missing children by quarter"),
+    TableDef("missing_episodes_nationality", "Children missing from care: episodes by nationality and whether found or "
+             "returned", "missing_episode", (("nationality",), ("returned",)),
+             _MISSING + " A child with more than one nationality is counted under the first one recorded.",
+             "Missing children by nationality"),
 )
 
 SUMMARY = SummaryDef(

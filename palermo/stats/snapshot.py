@@ -14,6 +14,10 @@ column per dimension, the values as category codes (``adult``, ``VNM``, ``SCA``â
                   referral in working days (the nation's calendar) and in days and months
 ``cg_decision``   conclusive grounds decisions in effect, by ``day`` decided, with the time from
                   the positive reasonable grounds decision
+``support_start``  support placements, by ``day`` started (provider, its kind then, kind of place)
+``support_end``    support placements, by ``day`` ended (coded exit reason)
+``missing_episode`` children's missing-from-care episodes, by ``day`` (UK time) the child went
+                  missing (first nationality, whether and how found or returned)
 
 Those tables are what :meth:`palermo.stats.definitions.TableDef.sql` queries. For speed the
 snapshot also keeps each population as arrays of small integers (category indexes), sorted by
@@ -52,11 +56,25 @@ POPULATION_COLUMNS = {
     "dtn_report": ["age", "gender", "nationality"],
     "rg_decision": ["outcome", "age", "competent_authority"],
     "cg_decision": ["outcome", "age", "competent_authority"],
+    "support_start": ["provider_kind", "provider", "placement_kind"],
+    "support_end": ["exit_reason", "placement_kind"],
+    "missing_episode": ["nationality", "returned", "found_where"],
 }
 POPULATION_MEASURES = {
     "nrm_referral": [], "dtn_report": [],
     "rg_decision": ["working_days", "days", "months_ceiling"],
     "cg_decision": ["days", "months_ceiling"],
+    "support_start": [], "support_end": [], "missing_episode": [],
+}
+
+#: The raw tables of the support and children apps, with their columns and types (a record set
+#: without them, such as the benchmark's, counts no placements and no missing episodes).
+RAW_TABLES = {
+    "placement_raw": {"id": pa.int64(), "provider": pa.string(), "kind": pa.string(), "start_on": pa.date32(),
+                      "end_on": pa.date32(), "exit_reason": pa.string()},
+    "provider_term": {"provider": pa.string(), "starts_on": pa.date32(), "kind": pa.string()},
+    "missing_raw": {"id": pa.int64(), "went_missing_on": pa.date32(), "nationality": pa.string(),
+                    "returned": pa.string(), "found_where": pa.string()},
 }
 
 
@@ -149,10 +167,18 @@ def _arrow(qs, names: list[str], kinds: dict[str, pa.DataType]) -> pa.Table:
 
 
 def _read_database() -> tuple[dict[str, pa.Table], dict]:
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models import Case, Value, When
+    from django.db.models.functions import TruncDate
+
     from palermo.accounts.models import Organisation
+    from palermo.children.models import MissingEpisode
     from palermo.core.models import AuditChainHead
     from palermo.linkage.selectors import cluster_of_map
     from palermo.nrm.models import Decision, Referral, ReferralExploitationType
+    from palermo.support.models import Placement, ProviderTerm
 
     referral_cols = ["id", "received_on", "nation", "police_force_area", "exploitation_location", "age_at_exploitation",
                      "gender", "nationality", "responder", "person_id", "case_id", "competent_authority", "dtn_id"]
@@ -174,6 +200,19 @@ def _read_database() -> tuple[dict[str, pa.Table], dict]:
                 .values_list("case_id", "kind", "outcome", "decided_on"), ["case_id", "kind", "outcome", "decided_on"], ints),
             "organisation": _arrow(Organisation.objects.order_by().values_list("code", "name", "kind"),
                                    ["code", "name", "kind"], {}),
+            # support and children: codes and dates only (never the encrypted details of an episode)
+            "placement_raw": _arrow(Placement.objects.order_by().values_list(
+                "id", "provider__code", "kind", "start_on", "end_on", "exit_reason"), list(RAW_TABLES["placement_raw"]),
+                RAW_TABLES["placement_raw"]),
+            "provider_term": _arrow(ProviderTerm.objects.order_by().values_list(
+                "provider__organisation__code", "starts_on", "kind"), list(RAW_TABLES["provider_term"]),
+                RAW_TABLES["provider_term"]),
+            "missing_raw": _arrow(MissingEpisode.objects.order_by().annotate(
+                went_missing_on=TruncDate("went_missing_at", tzinfo=ZoneInfo(settings.TIME_ZONE)),
+                nationality_first=KeyTextTransform("0", "case__referral__person__nationalities"),
+                is_returned=Case(When(returned_at__isnull=False, then=Value("returned")), default=Value("still_missing")))
+                .values_list("id", "went_missing_on", "nationality_first", "is_returned", "found_where"),
+                list(RAW_TABLES["missing_raw"]), RAW_TABLES["missing_raw"]),
         }
         clusters = cluster_of_map()
     tables["cluster"] = pa.table({"person_id": pa.array(list(clusters), type=pa.int64()),
@@ -220,6 +259,11 @@ _MONTHS_CEILING = """CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL
     ELSE ((year({b}) - year({a})) * 12 + month({b}) - month({a}))
          + CASE WHEN ({a} + to_months((year({b}) - year({a})) * 12 + month({b}) - month({a})))::DATE >= {b}
                 THEN 0 ELSE 1 END END"""
+
+
+def _codes_sql(dimension: str) -> str:
+    """A dimension's fixed codes (except 'not specified') as an SQL list."""
+    return ", ".join(f"'{code}'" for code, _ in DIMENSIONS[dimension].categories if code != NOT_SPECIFIED)
 
 
 def _build(db: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
@@ -286,7 +330,31 @@ def _build(db: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
         (cg.decided_on - cg.rg_on)::INTEGER AS days,
         {_MONTHS_CEILING.format(a='cg.rg_on', b='cg.decided_on')} AS months_ceiling
         FROM cg JOIN referral r ON r.case_id = cg.case_id ORDER BY cg.decided_on, cg.case_id""")
-    for name in ("referral_raw", "type_raw", "decision_raw", "referral_type", "referral_history"):
+    # Support placements: the provider's kind is the one of its dated term in force on the day
+    # the placement started (the Poppy Project became a subcontractor in July 2011).
+    db.execute(f"""CREATE TABLE support_start AS SELECT CAST(p.start_on AS DATE) AS day,
+        {_QUARTER.format(d='CAST(p.start_on AS DATE)')} AS quarter,
+        coalesce((SELECT t.kind FROM provider_term t WHERE t.provider = p.provider AND t.starts_on <= p.start_on
+                  ORDER BY t.starts_on DESC LIMIT 1), '{NOT_SPECIFIED}') AS provider_kind,
+        coalesce(p.provider, '{NOT_SPECIFIED}') AS provider,
+        CASE WHEN p.kind IN ({_codes_sql('placement_kind')}) THEN p.kind ELSE '{NOT_SPECIFIED}' END AS placement_kind
+        FROM placement_raw p ORDER BY p.start_on, p.id""")
+    db.execute(f"""CREATE TABLE support_end AS SELECT CAST(p.end_on AS DATE) AS day,
+        {_QUARTER.format(d='CAST(p.end_on AS DATE)')} AS quarter,
+        CASE WHEN p.exit_reason IN ({_codes_sql('exit_reason')}) THEN p.exit_reason ELSE '{NOT_SPECIFIED}' END
+            AS exit_reason,
+        CASE WHEN p.kind IN ({_codes_sql('placement_kind')}) THEN p.kind ELSE '{NOT_SPECIFIED}' END AS placement_kind
+        FROM placement_raw p WHERE p.end_on IS NOT NULL ORDER BY p.end_on, p.id""")
+    db.execute(f"""CREATE TABLE missing_episode AS SELECT CAST(m.went_missing_on AS DATE) AS day,
+        {_QUARTER.format(d='CAST(m.went_missing_on AS DATE)')} AS quarter,
+        {_NATIONALITY.replace('r.', 'm.')} AS nationality,
+        CASE WHEN m.returned = 'returned' THEN 'returned' ELSE 'still_missing' END AS returned,
+        CASE WHEN m.returned IS DISTINCT FROM 'returned' THEN 'still_missing'
+             WHEN m.found_where IN ({_codes_sql('found_where')}) THEN m.found_where ELSE '{NOT_SPECIFIED}' END
+            AS found_where
+        FROM missing_raw m ORDER BY m.went_missing_on, m.id""")
+    for name in ("referral_raw", "type_raw", "decision_raw", "referral_type", "referral_history", "placement_raw",
+                 "missing_raw"):
         db.execute(f"DROP TABLE {name}")
 
 
@@ -332,16 +400,20 @@ def _labels(db: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
     from palermo.accounts.models import ORG_KIND_CHOICES
     from palermo.nrm.codes import codes
     from palermo.people.countries import country_name
+    from palermo.support.models import PROVIDER_KIND_CHOICES
 
     labels: dict[str, dict[str, str]] = {d.id: dict(d.categories) for d in DIMENSIONS.values() if d.fixed}
     orgs = {code: name for code, name, _ in db.execute("SELECT code, name, kind FROM organisation").fetchall()}
     labels["responder"] = dict(orgs)
     labels["competent_authority"] = dict(orgs) | {NOT_SPECIFIED: "Not routed"}
     labels["responder_kind"] = dict(ORG_KIND_CHOICES) | {NOT_SPECIFIED: "Kind not recorded"}
+    labels["provider"] = dict(orgs) | {NOT_SPECIFIED: "Provider not recorded"}
+    labels["provider_kind"] = dict(PROVIDER_KIND_CHOICES) | {NOT_SPECIFIED: "Kind not recorded"}
     labels["police_force_area"] = {k: v.label for k, v in codes("police_force_areas").items()} | {
         NOT_SPECIFIED: "Police force area not specified"}
     nationalities = {v for (v,) in db.execute(
-        "SELECT DISTINCT nationality FROM nrm_referral UNION SELECT DISTINCT nationality FROM dtn_report").fetchall()}
+        "SELECT DISTINCT nationality FROM nrm_referral UNION SELECT DISTINCT nationality FROM dtn_report "
+        "UNION SELECT DISTINCT nationality FROM missing_episode").fetchall()}
     labels["nationality"] = {n: country_name(n) for n in nationalities if n and _ALPHA3.fullmatch(n)} | {
         NOT_SPECIFIED: "Nationality not specified"}
     return labels
@@ -355,7 +427,8 @@ def snapshot_from_tables(tables: dict[str, pa.Table], *, audit_head: dict | None
     db.execute("SET threads TO 2")
     days = [d for name in ("referral_raw", "decision_raw") for d in _date_range(tables[name])]
     first, last = (min(days), max(days)) if days else (dt.date(2009, 4, 1), dt.date(2009, 4, 1))
-    tables = {**tables, "calendar": _calendar_table(first, last)}
+    empty = {name: pa.table({c: pa.array([], type=t) for c, t in cols.items()}) for name, cols in RAW_TABLES.items()}
+    tables = {**empty, **tables, "calendar": _calendar_table(first, last)}
     _build(db, tables)
     populations = {p: _encode(db, p) for p in POPULATIONS}
     snap = Snapshot(populations=populations, labels=_labels(db), db=db,

@@ -1,7 +1,8 @@
 """Correctness against the seed note: a record set built to §5.1's figures (1,664 referrals
 received 1 April 2009 – 30 June 2011, 565 positive conclusive grounds decisions: 405 adults, 160
 children; seed note §5.1, fn 37), loaded through `palermo import referrals` and `palermo import
-decisions`, yields exactly those figures when counted through the releases' own selector."""
+decisions`, yields exactly those figures when counted through the releases' own selector and through
+the NRM statistics tables (palermo.stats, the analyst's unsuppressed view)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from palermo.nrm.decision_import_rows import COLUMNS as DECISION_COLUMNS
 from palermo.nrm.importer import ALL_COLUMNS
 from palermo.releases.dataset import case_facts
 from palermo.releases.monitoring import monitoring_report
+from palermo.stats.periods import Period
+from palermo.stats.release import UNSUPPRESSED_VIEW
+from palermo.stats.services import release_for_user
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -94,3 +98,13 @@ def test_the_seed_notes_2009_2011_figures_come_out_of_the_two_imports(world, tmp
     # and the monitoring report over the same period counts the same
     report = monitoring_report(received_from=START, received_to=END)
     assert report["cases"] == REFERRED
+    # and the statistics tables (issue 11): the same period is nine whole quarters
+    period = Period(START, END)
+    release = release_for_user(actor=world.analyst, period=period, view=UNSUPPRESSED_VIEW, today=dt.date(2011, 7, 1))
+    assert [q.code for q in period.quarters][0] == "2009-Q2" and len(period.quarters) == 9
+    assert release.table("referrals_quarter_age_gender").total().count == REFERRED
+    cg = release.table("cg_decisions_quarter")
+    assert cg.cell(outcome="positive").count == 565
+    assert cg.cell(outcome="positive", age="adult").count == ADULTS_IDENTIFIED
+    assert cg.cell(outcome="positive", age="child").count == CHILDREN_IDENTIFIED
+    assert release.table("cg_decisions_authority").cell(outcome="positive").count == 565

@@ -23,8 +23,12 @@ def test_demo_fills_the_default_period():
     assert total.shown and total.shown >= 20
     assert release.table("rg_decisions_quarter").total().count > 0
     assert release.table("cg_decisions_quarter").total().count > 0
+    for table_id in ("support_started_provider_kind", "support_ended_exit_reason", "missing_episodes_quarter"):
+        assert release.table(table_id).total().count > 0, table_id
     c = Client()
     c.force_login(User.objects.get(username="analyst"))
     page = c.get("/statistics/").content.decode()
     assert re.search(r"first responders referred [\d,]+ potential victims", page)
     assert page.count('role="img"') == 3
+    assert "Support placements started by provider and kind of place" in page
+    assert "Children missing from care: episodes by quarter" in page
