@@ -56,11 +56,15 @@ def nationality_group(nationalities: list[str], on: dt.date) -> str:
 
 def case_facts(*, received_from: dt.date | None = None, received_to: dt.date | None = None) -> list[CaseFacts]:
     """Every NRM case whose referral was received in the period (both ends included)."""
-    qs = Case.objects.all()
+    # The period as plain join conditions on each query (never ``__in=<subquery>``: on PostgreSQL a
+    # server-side cursor plans for the first rows, and the semi-join over a freshly bulk-loaded
+    # table ran for over 20 minutes on 1,664 referrals).
+    period = {}
     if received_from:
-        qs = qs.filter(referral__received_on__gte=received_from)
+        period["received_on__gte"] = received_from
     if received_to:
-        qs = qs.filter(referral__received_on__lte=received_to)
+        period["received_on__lte"] = received_to
+    qs = Case.objects.filter(**{f"referral__{k}": v for k, v in period.items()})
     rows = qs.values_list(
         "id", "referral_id", "referral__person_id", "referral__received_on", "referral__nation", "referral__under_18",
         "referral__age_at_exploitation", "referral__person__nationalities", "referral__person__gender",
@@ -77,12 +81,13 @@ def case_facts(*, received_from: dt.date | None = None, received_to: dt.date | N
             first_responder_kind=fr_kind, authority=authority, status=status)
         referral_of[referral_id] = case_id
     types = defaultdict(list)
-    for referral_id, code in ReferralExploitationType.objects.filter(referral__case__in=qs).values_list(
+    for referral_id, code in ReferralExploitationType.objects.filter(
+            referral__case__isnull=False, **{f"referral__{k}": v for k, v in period.items()}).values_list(
             "referral_id", "code").order_by("referral_id", "code").iterator(chunk_size=5000):
         types[referral_id].append(code)
     for referral_id, case_id in referral_of.items():
         facts[case_id].exploitation_types = types.get(referral_id, [])
-    decisions = (Decision.objects.filter(case__in=qs, kind__in=["reasonable_grounds", "conclusive_grounds"])
+    decisions = (Decision.objects.filter(**{f"case__referral__{k}": v for k, v in period.items()}, kind__in=["reasonable_grounds", "conclusive_grounds"])
                  .values_list("case_id", "kind", "outcome", "state", "decided_on").order_by("decided_on", "id"))
     for case_id, kind, outcome, state, decided_on in decisions.iterator(chunk_size=5000):
         f = facts.get(case_id)
