@@ -18,8 +18,9 @@ EXPORT_COLUMNS = [
 
 
 def case_rows(qs):
-    for case in qs.select_related("referral", "referral__person", "referral__first_responder_org",
-                                  "competent_authority").prefetch_related("referral__exploitation_type_rows"):
+    """Rows for ``qs``, a ``case_list_for_user`` queryset (joins, prefetch and deferred encrypted
+    columns come from there)."""
+    for case in qs:
         ref, person = case.referral, case.referral.person
         yield {
             "reference": ref.reference, "status": case.status, "status_label": workflow.STATUS_LABELS[case.status],

@@ -40,7 +40,7 @@ def caseload_for_user(*, user, filters: CaseFilters, sort: str = "due", order: s
     qs = case_list_for_user(user=user, filters=filters).annotate(next_due_on=next_due_expression())
     key = F(SORTS[sort])
     key = key.desc(nulls_last=True) if order == "desc" else key.asc(nulls_last=True)
-    return qs.order_by(key, "-id").prefetch_related("referral__exploitation_type_rows")
+    return qs.order_by(key, "-id")  # exploitation types are prefetched by case_list_for_user
 
 
 def caseload_rows(cases, *, today: dt.date) -> list[dict]:
