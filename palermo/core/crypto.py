@@ -117,3 +117,53 @@ def blind_index(value: str, *, purpose: str) -> str:
         return ""
     digest = hmac.new(blind_index_key(), f"{purpose}\x1f{norm}".encode(), hashlib.sha256).hexdigest()
     return digest[:40]
+
+
+def encrypt_many(plaintexts: list[str]) -> list[str]:
+    """Encrypt many strings at once; the same Fernet tokens ``encrypt`` would make, one by one.
+
+    For bulk writers (``palermo synth``): ``Fernet.encrypt`` costs ~20 µs a value, most of it
+    per-call set-up, which is 60 s for a million people's three identifiers. A Fernet token is
+    ``0x80 ‖ time ‖ IV ‖ AES-128-CBC(PKCS7(plaintext)) ‖ HMAC-SHA256`` under the newest key
+    (https://github.com/fernet/spec). CBC's first block is AES(IV ⊕ P₁), each next block
+    AES(Cᵢ₋₁ ⊕ Pᵢ), so the blocks of all values are encrypted together, one round per block
+    position, through one ECB call — still a fresh random IV per value, so equal plaintexts give
+    different tokens. ``decrypt`` (MultiFernet) reads them like any other token; the empty string
+    stays empty, as in ``encrypt``.
+    """
+    import struct
+    import time
+
+    import numpy as np
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    raw_key = base64.urlsafe_b64decode(encryption_keys()[0])
+    signing, enc = raw_key[:16], raw_key[16:]
+    out = [""] * len(plaintexts)
+    header = b"\x80" + struct.pack(">Q", int(time.time()))
+    mac = hmac.new(signing, digestmod=hashlib.sha256)
+    encryptor = Cipher(algorithms.AES(enc), modes.ECB()).encryptor()  # noqa: S305 - CBC built from ECB rounds, see above
+    groups: dict[int, list[tuple[int, bytes]]] = {}
+    for i, text in enumerate(plaintexts):
+        if text == "":
+            continue
+        data = text.encode("utf-8")
+        pad = 16 - len(data) % 16
+        padded = data + bytes((pad,)) * pad
+        groups.setdefault(len(padded) // 16, []).append((i, padded))
+    for blocks, items in groups.items():
+        m = len(items)
+        plain = np.frombuffer(b"".join(p for _, p in items), dtype=np.uint8).reshape(m, blocks, 16)
+        ivs = np.frombuffer(os.urandom(16 * m), dtype=np.uint8).reshape(m, 16)
+        cipher = np.empty_like(plain)
+        prev = ivs
+        for b in range(blocks):
+            prev = np.frombuffer(encryptor.update((prev ^ plain[:, b]).tobytes()), dtype=np.uint8).reshape(m, 16)
+            cipher[:, b] = prev
+        iv_bytes, ct_bytes, size = ivs.tobytes(), cipher.tobytes(), blocks * 16
+        for k, (i, _) in enumerate(items):
+            body = header + iv_bytes[16 * k: 16 * k + 16] + ct_bytes[size * k: size * (k + 1)]
+            h = mac.copy()
+            h.update(body)
+            out[i] = base64.urlsafe_b64encode(body + h.digest()).decode("ascii")
+    return out
