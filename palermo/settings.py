@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "palermo.retention",
     "palermo.stats",
     "palermo.releases",
+    "palermo.synth",
     "palermo.web",
     "palermo.api",
 ]

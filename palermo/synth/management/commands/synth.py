@@ -1,0 +1,57 @@
+"""``palermo synth --profile uk-2023 --cases 1000000 --seed 1`` and ``palermo synth check``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from palermo.synth.profile import profile_names, profiles_check
+
+
+class Command(BaseCommand):
+    help = "Write synthetic case histories from a cited profile (docs/synth.md), or check the profiles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", nargs="?", choices=["run", "check"], default="run")
+        parser.add_argument("--profile", choices=profile_names(), default="uk-2023")
+        parser.add_argument("--cases", type=int, default=None, help="number of cases (default: the profile's total)")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--batch-size", type=int, default=50_000)
+        parser.add_argument("--truth", type=Path, default=None,
+                            help="where to write which records are the same person (default: in the data folder)")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **opts):
+        if opts["action"] == "check":
+            bad = 0
+            for name, problems in profiles_check().items():
+                self.stdout.write(f"{name}: {'ok' if not problems else ''}")
+                for p in problems:
+                    self.stdout.write(f"  - {p}")
+                bad += len(problems)
+            if bad:
+                raise CommandError(f"{bad} problem(s) in the synthetic-data profiles")
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        from palermo.synth.bulk import synth_run
+        from palermo.synth.profile import profile_load
+
+        try:
+            cases = opts["cases"] or profile_load(opts["profile"]).total
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        t0 = time.perf_counter()
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), disable=opts["no_progress"]) as bar:
+            task = bar.add_task(f"synth {opts['profile']}", total=cases)
+            try:
+                run = synth_run(profile=opts["profile"], cases=cases, seed=opts["seed"], batch_size=opts["batch_size"],
+                                truth=opts["truth"], progress=lambda done, total: bar.update(task, completed=done))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        took = time.perf_counter() - t0
+        self.stdout.write(f"{cases:,} cases of {opts['profile']} (seed {opts['seed']}) in {took:.1f} s "
+                          f"({cases / took:,.0f} cases/s); run {run.pk}")
