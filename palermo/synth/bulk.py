@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -41,7 +43,7 @@ from palermo.core import crypto
 from palermo.core.audit import audit_record
 from palermo.nrm import deadlines, workflow
 from palermo.nrm.models import Case, CaseTransition, Decision, Referral, ReferralExploitationType
-from palermo.people.models import Person, person_full_name_index
+from palermo.people.models import Person
 from palermo.synth.people import _typo
 from palermo.synth.models import SynthRun
 from palermo.synth.names import SPELLING_VARIANTS
@@ -116,10 +118,6 @@ def staff_load() -> Staff:
     return Staff({c: o.pk for c, o in orgs.items()}, deciders, reviewers, responders, run_user)
 
 
-def _day(x) -> str | None:
-    return None if np.isnat(x) else str(x)
-
-
 def recorded_identity(plan: Plan, i: int) -> tuple[str, str, str | None, str]:
     """Record ``i``'s name and date of birth as the referring agency wrote them: the true
     person's, with the recording errors its draws and the profile's rates give (transliteration
@@ -160,26 +158,32 @@ def _pseudonym(person_id: int) -> str:
 
 
 class _Indexes:
-    """Blind indexes by the people app's functions, each distinct value computed once."""
+    """Blind indexes exactly as ``Person.refresh_blind_indexes`` computes them (``crypto``'s
+    normalisation and keyed HMAC), faster: each name part is normalised once, and the HMAC key
+    is set up once and copied. ``tests/synth`` checks the results against the people app's own
+    functions."""
 
     def __init__(self):
-        self.family: dict[str, str] = {}
-        self.full: dict[tuple[str, str], str] = {}
-        self.dob: dict[str, str] = {}
+        self.norm: dict[str, str] = {}
+        self.mac = hmac.new(crypto.blind_index_key(), digestmod=hashlib.sha256)
+
+    def _norm(self, value: str) -> str:
+        out = self.norm.get(value)
+        if out is None:
+            out = self.norm[value] = crypto.normalise_for_index(value)
+        return out
+
+    def _hash(self, purpose: str, norm: str) -> str:
+        if not norm:
+            return ""
+        h = self.mac.copy()
+        h.update(f"{purpose}\x1f{norm}".encode())
+        return h.hexdigest()[:40]
 
     def of(self, given: str, family: str, dob: str | None) -> tuple[str, str, str]:
-        f = self.family.get(family)
-        if f is None:
-            f = self.family[family] = crypto.blind_index(family, purpose="family_name")
-        full = self.full.get((given, family))
-        if full is None:
-            full = self.full[(given, family)] = person_full_name_index(given, family)
-        d = ""
-        if dob:
-            d = self.dob.get(dob)
-            if d is None:
-                d = self.dob[dob] = crypto.blind_index(dob, purpose="dob")
-        return f, full, d
+        ng, nf = self._norm(given), self._norm(family)
+        full = " ".join(sorted(f"{ng} {nf}".split()))
+        return self._hash("family_name", nf), self._hash("full_name", full), self._hash("dob", dob or "")
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -216,86 +220,105 @@ def _offsets(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     return np.r_[0, np.cumsum(n_dec)], np.r_[0, np.cumsum(n_steps)]
 
 
+def _days(arr: np.ndarray) -> list[str | None]:
+    return [None if d == "NaT" else d for d in np.datetime_as_string(arr).tolist()]
+
+
+_REASONS = {"positive": json.dumps(["indicators_present"]), "negative": json.dumps(["insufficient_information"])}
+_STAGE_KIND = {"rg": "reasonable_grounds", "cg": "conclusive_grounds"}
+
+
 def batch_write(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, templates, offsets,
                 indexes: _Indexes, now: str) -> dict[str, int]:
     """Write cases ``a`` to ``b - 1`` of the plan; returns the rows written per table."""
     dec_off, step_off = offsets
     people, refs, exps, cases, decs, steps = [], [], [], [], [], []
     idents = [recorded_identity(plan, i) for i in range(a, b)]
-    plain = [x for g, f, d, _ in idents for x in (g, f, d or "")]
-    cipher = crypto.encrypt_many(plain)
+    cipher = crypto.encrypt_many([x for g, f, d, _ in idents for x in (g, f, d or "")])
+    received_s, rg_s, cg_s = _days(plan.received[a:b]), _days(plan.rg_on[a:b]), _days(plan.cg_on[a:b])
+    rg_rev_s, cg_rev_s, wd_s = _days(plan.rg_review_on[a:b]), _days(plan.cg_review_on[a:b]), _days(plan.withdrawn_on[a:b])
+    nations, nats = plan.nation[a:b].tolist(), plan.nationality[a:b].tolist()
+    ages, genders = plan.age_group[a:b].tolist(), plan.gender[a:b].tolist()
+    outcomes, ies = plan.outcome[a:b].tolist(), plan.immigration_enforcement[a:b].tolist()
+    picks, expl = plan.pick_u[a:b].tolist(), plan.exploitation[a:b].tolist()
+    nat_json = {k: json.dumps([iso3]) for k, iso3 in enumerate(plan.nationalities)}
+    versions_json: dict[tuple[str, str], str] = {}
+    la_ids = {n: staff.org_ids[LA_FOR_NATION[n]] for n in NATIONS}
     for k, i in enumerate(range(a, b)):
         given, family, dob, precision = idents[k]
         pid, rid, cid = base["person"] + i, base["referral"] + i, base["case"] + i
-        nation = NATIONS[plan.nation[i]]
-        iso3 = plan.nationalities[plan.nationality[i]]
-        age = AGE_GROUPS[plan.age_group[i]]
+        nation = NATIONS[nations[k]]
+        iso3 = plan.nationalities[nats[k]]
+        age = AGE_GROUPS[ages[k]]
         child = age == "child"
-        received = plan.received[i].astype(dt.date)
+        received = received_s[k]
         fam_bi, full_bi, dob_bi = indexes.of(given, family, dob)
         people.append((pid, _pseudonym(pid), cipher[3 * k], cipher[3 * k + 1], "", cipher[3 * k + 2] or None, precision,
-                       None, None, GENDERS[plan.gender[i]], json.dumps([iso3]), "[]", False, "", fam_bi, full_bi,
+                       None, None, GENDERS[genders[k]], nat_json[nats[k]], "[]", False, "", fam_bi, full_bi,
                        dob_bi, now, None, ""))
         choices = staff.responders[nation]
-        org_id, officer = choices[int(plan.pick_u[i] * len(choices))]
-        ie = bool(plan.immigration_enforcement[i])
-        refs.append((rid, f"NRM-{received.year}-S{rid:07X}", received.isoformat(), nation, "", "unknown", "", "[]", "[]",
+        org_id, officer = choices[int(picks[k] * len(choices))]
+        ie = ies[k]
+        refs.append((rid, f"NRM-{received[:4]}-S{rid:07X}", received, nation, "", "unknown", "", "[]", "[]",
                      "", age, "yes" if child else "no", "not_required" if child else "given", ie, now, org_id,
-                     staff.org_ids[LA_FOR_NATION[nation]] if child else None, officer, pid, None, "", ""))
-        exps.append((base["exploitation"] + i, EXPLOITATION[plan.exploitation[i]], rid))
+                     la_ids[nation] if child else None, officer, pid, None, "", ""))
+        exps.append((base["exploitation"] + i, EXPLOITATION[expl[k]], rid))
         rt = route_for(plan, received, iso3, ie, child)
         due = rg_due_for(plan, received, nation)
         deciders, reviewers = staff.deciders[rt.authority_code], staff.reviewers[rt.authority_code]
         decider, reviewer = deciders[i % len(deciders)], reviewers[i % len(reviewers)]
-        outcome = OUTCOMES[plan.outcome[i]]
-        rg_on, cg_on = _day(plan.rg_on[i]), _day(plan.cg_on[i])
-        reviewed = {"rg_negative": _day(plan.rg_review_on[i]), "not_identified": _day(plan.cg_review_on[i])}.get(outcome)
-        withdrawn_on = _day(plan.withdrawn_on[i])
-        case = dict.fromkeys(("rg_decided_on", "recovery_period_start", "recovery_period_min_end", "cg_earliest",
-                              "cg_decided_on", "reconsideration_deadline", "withdrawn_on"))
-        case |= {"recovery_version": "", "cg_earliest_version": "", "reconsideration_version": "", "withdrawal_reason": ""}
+        o = outcomes[k]
+        outcome = OUTCOMES[o]
+        rg_on, cg_on = rg_s[k], cg_s[k]
+        reviewed = rg_rev_s[k] if outcome == "rg_negative" else cg_rev_s[k] if outcome == "not_identified" else None
+        rg_decided = rp_start = rp_end = cg_earliest = cg_decided = rc_due = withdrawn_on = None
+        rp_version = cg_version = rc_version = withdrawal_reason = ""
         d_id, s_id = base["decision"] + int(dec_off[i]), base["transition"] + int(step_off[i])
         last_decision = None
-        for action, frm, to in templates[plan.outcome[i]]:
-            decision_id, actor, on, reason = None, officer, received.isoformat(), ""
-            if action in ("rg_positive", "rg_negative", "cg_positive", "cg_negative"):
+        for action, frm, to in templates[o]:
+            decision_id, actor, on, reason = None, officer, received, ""
+            if action == "refer":
+                pass
+            elif action == "review_agree":
+                decision_id, actor, on = last_decision, reviewer, reviewed
+                rc = deadline_for(plan, deadlines.reconsideration_deadline, reviewed)
+                rc_due, rc_version = rc.due.isoformat(), rc.version
+                if outcome == "rg_negative":
+                    rg_decided = rg_on
+                else:
+                    cg_decided = cg_on
+            elif action == "withdraw":
+                on = withdrawn_on = wd_s[k]
+                reason = withdrawal_reason = WITHDRAWAL_REASONS[i % len(WITHDRAWAL_REASONS)]
+            else:  # a decision: rg_positive, rg_negative, cg_positive, cg_negative
                 stage, result = action.split("_")
                 on = rg_on if stage == "rg" else cg_on
-                versions = {}
+                versions = "{}"
                 if action == "rg_positive":
-                    rg_day = dt.date.fromisoformat(rg_on)
-                    rp = deadline_for(plan, deadlines.recovery_period_min_end, rg_day)
-                    cg = deadline_for(plan, deadlines.cg_earliest, rg_day)
-                    case |= {"rg_decided_on": rg_on, "recovery_period_start": rg_on, "recovery_period_min_end": rp.due.isoformat(),
-                             "recovery_version": rp.version, "cg_earliest": cg.due.isoformat(), "cg_earliest_version": cg.version}
-                    versions = {"recovery_period": rp.version, "cg_earliest": cg.version}
+                    rp = deadline_for(plan, deadlines.recovery_period_min_end, rg_on)
+                    cg = deadline_for(plan, deadlines.cg_earliest, rg_on)
+                    rg_decided = rp_start = rg_on
+                    rp_end, rp_version = rp.due.isoformat(), rp.version
+                    cg_earliest, cg_version = cg.due.isoformat(), cg.version
+                    versions = versions_json.get((rp.version, cg.version))
+                    if versions is None:
+                        versions = versions_json[(rp.version, cg.version)] = json.dumps(
+                            {"recovery_period": rp.version, "cg_earliest": cg.version})
                 elif action == "cg_positive":
-                    case["cg_decided_on"] = cg_on
+                    cg_decided = cg_on
                 agreed = result == "negative" and reviewed is not None
-                decs.append((d_id, "reasonable_grounds" if stage == "rg" else "conclusive_grounds", result, on,
-                             json.dumps(["indicators_present" if result == "positive" else "insufficient_information"]),
-                             "", "effective" if result == "positive" or agreed else "awaiting_review",
-                             reviewed if agreed else None, "", json.dumps(versions), now, cid, decider,
+                decs.append((d_id, _STAGE_KIND[stage], result, on, _REASONS[result], "",
+                             "effective" if result == "positive" or agreed else "awaiting_review",
+                             reviewed if agreed else None, "", versions, now, cid, decider,
                              reviewer if agreed else None, "", None))
                 decision_id, actor, last_decision = d_id, decider, d_id
                 d_id += 1
-            elif action == "review_agree":
-                decision_id, actor, on = last_decision, reviewer, reviewed
-                rc = deadline_for(plan, deadlines.reconsideration_deadline, dt.date.fromisoformat(reviewed))
-                case |= {"reconsideration_deadline": rc.due.isoformat(), "reconsideration_version": rc.version}
-                case["rg_decided_on" if outcome == "rg_negative" else "cg_decided_on"] = rg_on if outcome == "rg_negative" else cg_on
-            elif action == "withdraw":
-                on = withdrawn_on
-                reason = WITHDRAWAL_REASONS[i % len(WITHDRAWAL_REASONS)]
-                case |= {"withdrawn_on": withdrawn_on, "withdrawal_reason": reason}
             steps.append((s_id, action, frm, to, on, now, reason, actor, cid, decision_id, ""))
             s_id += 1
-        status = templates[plan.outcome[i]][-1][2]
-        cases.append((cid, status, f"{rt.version}:{rt.rule}", due.due.isoformat(), due.version, case["rg_decided_on"],
-                      case["recovery_period_start"], case["recovery_period_min_end"], case["recovery_version"],
-                      case["cg_earliest"], case["cg_earliest_version"], case["cg_decided_on"],
-                      case["reconsideration_deadline"], case["reconsideration_version"], case["withdrawn_on"],
-                      case["withdrawal_reason"], now, staff.org_ids[rt.authority_code], rid, "[]", "[]", "[]", None, None))
+        cases.append((cid, templates[o][-1][2], f"{rt.version}:{rt.rule}", due.due.isoformat(), due.version, rg_decided,
+                      rp_start, rp_end, rp_version, cg_earliest, cg_version, cg_decided, rc_due, rc_version,
+                      withdrawn_on, withdrawal_reason, now, staff.org_ids[rt.authority_code], rid, "[]", "[]", "[]",
+                      None, None))
     _insert("people_person", PERSON_COLS, people)
     _insert("nrm_referral", REFERRAL_COLS, refs)
     _insert("nrm_referralexploitationtype", ("id", "code", "referral_id"), exps)

@@ -104,7 +104,8 @@ def _working_day_offset(start: np.ndarray, wd: np.ndarray, nation: np.ndarray, y
 
 def _fit(date: np.ndarray, lo: np.ndarray, hi: np.ndarray, u: np.ndarray) -> np.ndarray:
     """``date``, or where it falls after ``hi`` a uniform day in ``[lo, hi]``."""
-    span = (hi - lo) // DAY
+    with np.errstate(invalid="ignore"):  # NaT rows (steps a case never reached) stay NaT
+        span = (hi - lo) // DAY
     late = date > hi
     return np.where(late, lo + np.floor(u * (span + 1)).astype(np.int64) * DAY, date)
 
@@ -228,7 +229,10 @@ def plan_make(profile: Profile, n: int, seed: int) -> Plan:
             memo[key] = np.datetime64(deadlines.cg_earliest(rg_decided_on=day.astype(dt.date)).due, "D")
         return memo[key]
 
-    earliest = np.array([cg_earliest(d) if w else nat_day for d, w in zip(rg_on, with_cg, strict=True)], dtype="datetime64[D]")
+    earliest = np.full(n, nat_day)
+    if with_cg.any():
+        days_, inverse = np.unique(rg_on[with_cg], return_inverse=True)
+        earliest[with_cg] = np.array([cg_earliest(d) for d in days_], dtype="datetime64[D]")[inverse]
     cg = earliest + _lognormal_days(rng_d, n, delays["cg_days_after_earliest"]) * DAY
     cg_on = np.where(with_cg, _fit(cg, earliest, np.full(n, as_of), u[:, 1]), nat_day)
     if (cg_on[with_cg] > as_of).any() or (cg_on[with_cg] < earliest[with_cg]).any():
@@ -257,24 +261,33 @@ def plan_make(profile: Profile, n: int, seed: int) -> Plan:
     )
 
 
-def rg_due_for(plan: Plan, day: dt.date, nation: str) -> deadlines.Deadline:
+def rg_due_for(plan: Plan, day: str, nation: str) -> deadlines.Deadline:
     key = ("rg_due", day, nation)
     if key not in plan.memo:
-        plan.memo[key] = deadlines.rg_due(received_on=day, nation=nation)
+        plan.memo[key] = deadlines.rg_due(received_on=dt.date.fromisoformat(day), nation=nation)
     return plan.memo[key]
 
 
-def route_for(plan: Plan, day: dt.date, nationality: str, ie: bool, child: bool) -> routing.Route:
-    key = ("route", day, nationality, ie, child)
+def route_for(plan: Plan, day: str, nationality: str, ie: bool, child: bool) -> routing.Route:
+    """``routing.route`` for this referral. Its answer changes only when the routing rule or
+    the list of EEA states does, so it is asked once per (versions in force, nationality,
+    immigration enforcement, child) and the versions once per day."""
+    epoch = plan.memo.get(("epoch", day))
+    if epoch is None:
+        on = dt.date.fromisoformat(day)
+        epoch = plan.memo[("epoch", day)] = (parameter_at("nrm.routing", on).version,
+                                             parameter_at("reference.eea_states", on).version)
+    key = ("route", epoch, nationality, ie, child)
     if key not in plan.memo:
-        plan.memo[key] = routing.route(on=day, nationalities=[nationality], immigration_enforcement=ie, child=child)
+        plan.memo[key] = routing.route(on=dt.date.fromisoformat(day), nationalities=[nationality],
+                                       immigration_enforcement=ie, child=child)
     return plan.memo[key]
 
 
-def deadline_for(plan: Plan, fn, day: dt.date) -> deadlines.Deadline:
+def deadline_for(plan: Plan, fn, day: str) -> deadlines.Deadline:
     key = (fn.__name__, day)
     if key not in plan.memo:
         arg = {"recovery_period_min_end": "rg_decided_on", "cg_earliest": "rg_decided_on",
                "reconsideration_deadline": "effective_on"}[fn.__name__]
-        plan.memo[key] = fn(**{arg: day})
+        plan.memo[key] = fn(**{arg: dt.date.fromisoformat(day)})
     return plan.memo[key]
