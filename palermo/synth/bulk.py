@@ -20,7 +20,6 @@ per-object events. The truth — which records are the same person — goes to a
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -44,10 +43,10 @@ from palermo.core.audit import audit_record
 from palermo.nrm import deadlines, workflow
 from palermo.nrm.models import Case, CaseTransition, Decision, Referral, ReferralExploitationType
 from palermo.people.models import Person
-from palermo.synth.people import _typo
 from palermo.synth.models import SynthRun
-from palermo.synth.names import SPELLING_VARIANTS
 from palermo.synth.namepools import pool
+from palermo.synth.names import SPELLING_VARIANTS
+from palermo.synth.people import _typo
 from palermo.synth.plan import (
     EXPLOITATION,
     OUTCOMES,
@@ -336,7 +335,7 @@ class _BulkPragmas:
 
     def __enter__(self):
         self.saved = {}
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:  # not allowed inside a transaction
             with connection.cursor() as cur:
                 for name, value in (("synchronous", "OFF"), ("cache_size", "-262144")):
                     cur.execute(f"PRAGMA {name}")
