@@ -12,6 +12,7 @@ RUNS = [
     ["linkage_incremental.py", "--cases", "300"],
     ["import_memory.py", "--megabytes", "16"],
     ["stats.py", "--referrals", "100000"],
+    ["synth.py", "--sizes", "10000,100000"],
 ]
 
 if __name__ == "__main__":

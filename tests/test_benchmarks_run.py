@@ -22,6 +22,7 @@ RUNS = [
     (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
     (["stats.py", "--referrals", "3000", "--repeat", "1"], ["floor: one DuckDB GROUP BY", "all tables counted",
                                                             "whole release"]),
+    (["synth.py", "--sizes", "300,600", "--batch-size", "250"], ["floor: raw executemany of the same rows", "growth: time"]),
 ]
 
 
