@@ -349,6 +349,29 @@ class _BulkPragmas:
                 cur.execute(f"PRAGMA {name} = {value}")
 
 
+def _indexes_drop() -> list[list[str]]:
+    """Drop the secondary indexes of the tables a run writes (SQLite), returning how to build
+    them again. Inserting a million rows into random-keyed B-trees (blind indexes) costs more
+    than building each index once, sorted, at the end (measured: docs/synth.md). Unique
+    constraints stay, so a duplicate is still refused on insert. Runs in the transaction that
+    creates the run; ``_indexes_build`` runs in the one that finishes it, so an interrupted run
+    leaves the tables without these indexes until it is resumed — slower to query, never wrong."""
+    tables = [m._meta.db_table for m in TABLES.values()]
+    with connection.cursor() as cur:
+        cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE "
+                    "'CREATE UNIQUE%%' AND tbl_name IN (" + ", ".join(["%s"] * len(tables)) + ")", tables)
+        found = [[name, sql] for name, sql in cur.fetchall()]
+        for name, _ in found:
+            cur.execute(f'DROP INDEX "{name}"')
+    return found
+
+
+def _indexes_build(indexes: list[list[str]]) -> None:
+    with connection.cursor() as cur:
+        for name, sql in indexes:
+            cur.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+
+
 def _base_ids() -> dict[str, int]:
     return {k: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for k, m in TABLES.items()}
 
@@ -376,7 +399,7 @@ def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, 
     if run is None:
         with transaction.atomic():
             run = SynthRun.objects.create(profile=profile, seed=seed, cases=cases, batch_size=batch_size,
-                                          base_ids=_base_ids())
+                                          base_ids=_base_ids(), deferred_indexes=_indexes_drop())
             audit_record(actor=staff.run_user, action="synth.start", obj=run,
                          detail={"profile": profile, "cases": cases, "seed": seed, "batch_size": batch_size})
     plan = plan_make(prof, cases, seed)
@@ -398,6 +421,7 @@ def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, 
             if progress:
                 progress(b, cases)
     with transaction.atomic():
+        _indexes_build(run.deferred_indexes)
         SynthRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
         audit_record(actor=staff.run_user, action="synth.finish", obj=run, detail={"cases": cases})
     run.refresh_from_db()

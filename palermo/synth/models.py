@@ -13,6 +13,9 @@ class SynthRun(models.Model):
     # First id of each table for this run: ids are the plan's row numbers from here, so a
     # resumed batch writes the very rows the interrupted one would have.
     base_ids = models.JSONField(default=dict)
+    # Secondary indexes of the tables written, dropped for the run and built again, sorted, in
+    # the transaction that finishes it ([name, CREATE INDEX statement] pairs).
+    deferred_indexes = models.JSONField(default=list)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

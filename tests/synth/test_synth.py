@@ -181,6 +181,14 @@ def test_bulk_cases_equal_the_services(tmp_path, profile):
             person.full_name_bi, person.family_name_bi, person.dob_bi, person.dob_precision)
 
 
+def _index_exists(name: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        return cur.fetchone() is not None
+
+
 def test_interrupted_run_leaves_whole_batches_and_resumes_to_the_same_result(tmp_path, snapshot):
     """An exception in the middle of a run leaves only whole batches; running again resumes
     after the last one and ends with the rows of a run never interrupted."""
@@ -198,11 +206,13 @@ def test_interrupted_run_leaves_whole_batches_and_resumes_to_the_same_result(tmp
     assert run.batches_done == 1
     assert _cases(run).count() == 200  # the first batch only: nothing of the second
     assert Person.objects.filter(pk__gte=run.base_ids["person"]).count() == 200
+    assert not any(_index_exists(name) for name, _ in run.deferred_indexes)  # built again when it finishes
     with pytest.raises(ValueError, match="must be resumed first"):
         _run(tmp_path, cases=400, seed=5, batch_size=200)
     resumed = _run(tmp_path, cases=500, seed=5, batch_size=200)
     assert resumed.pk == run.pk and resumed.finished_at is not None
     assert snapshot(resumed) == whole
+    assert resumed.deferred_indexes and all(_index_exists(name) for name, _ in resumed.deferred_indexes)
     batches = AuditEvent.objects.filter(action="synth.batch", object_id=str(run.pk))
     assert sorted(e.detail["batch"] for e in batches) == [0, 1, 2]
 
