@@ -368,7 +368,7 @@ def _indexes_drop() -> list[list[str]]:
 
 def _indexes_build(indexes: list[list[str]]) -> None:
     with connection.cursor() as cur:
-        for name, sql in indexes:
+        for _name, sql in indexes:
             cur.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 

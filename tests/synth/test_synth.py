@@ -8,6 +8,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from palermo.core import crypto
 from palermo.core.models import AuditEvent
@@ -19,7 +20,10 @@ from palermo.synth.bulk import recorded_identity, synth_run
 from palermo.synth.plan import plan_make
 from palermo.synth.profile import profile_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="palermo synth writes SQLite only (docs/synth.md)"),
+]
 
 
 def _run(tmp_path, profile="uk-2023", cases=2000, seed=7, batch_size=700, **kw):
