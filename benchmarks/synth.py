@@ -8,8 +8,9 @@ For each size, on a fresh SQLite database (a copy of one migrated template):
 1. ``synth_run`` — plan, names and recording errors, routing and deadlines, encryption, blind
    indexes, rows, one audit event a batch, the checkpoint — timed end to end, with cases/s;
 2. the floor: the very rows it wrote (read back, already encrypted), written again with raw
-   ``executemany`` into the same tables of another fresh copy, with the same PRAGMAs and
-   batches: what SQLite alone costs;
+   ``executemany`` into the same tables of another fresh copy, with the same PRAGMAs, batches
+   and index deferral (secondary indexes dropped, built again at the end): what SQLite alone
+   costs;
 3. peak resident memory of the process (``ru_maxrss``) after each size.
 With several sizes it fits the growth exponent (time ∝ cases^k). ``run(sizes)`` returns the
 figures as a dict for the runner (``benchmarks/results/latest.json``).
@@ -83,7 +84,12 @@ def _floor(source: Path, target: Path, base_ids: dict, batch_size: int) -> float
         for k, row in enumerate(part):
             key = (row[case_col[t]] - base_ids["case"]) if t in case_col else k
             batches.setdefault(key // batch_size, {}).setdefault(t, []).append(row)
+    # the same index deferral as synth: secondary indexes dropped, built again at the end
+    indexes = dst.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE "
+                          f"'CREATE UNIQUE%' AND tbl_name IN ({','.join('?' * len(TABLES))})", TABLES).fetchall()
     t0 = time.perf_counter()
+    for name, _ in indexes:
+        dst.execute(f'DROP INDEX "{name}"')
     for b in sorted(batches):
         dst.execute("BEGIN")
         for t in TABLES:
@@ -91,6 +97,8 @@ def _floor(source: Path, target: Path, base_ids: dict, batch_size: int) -> float
             if part:
                 dst.executemany(f"INSERT INTO {t} VALUES ({','.join('?' * len(part[0]))})", part)  # noqa: S608
         dst.execute("COMMIT")
+    for _, sql in indexes:
+        dst.execute(sql)
     took = time.perf_counter() - t0
     dst.close()
     return took
