@@ -46,6 +46,10 @@ DECISION_STATE_CHOICES = [
 ]
 
 
+# "Not sure" is treated as a child (safeguarding).
+CHILD_UNDER_18 = frozenset({"yes", "not_sure"})
+
+
 class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     # Loading history (issue 11): the earlier system's case reference, so a case brought over
@@ -98,7 +102,7 @@ class Referral(models.Model):
 
     @property
     def is_child(self) -> bool:
-        return self.under_18 in {"yes", "not_sure"}
+        return self.under_18 in CHILD_UNDER_18
 
     @property
     def exploitation_types(self) -> list[str]:
