@@ -11,8 +11,9 @@ sweep is what a decision maker's screens do with it:
 1. the dashboard's overdue count (``dashboard_for_user``'s ``_filter_due(…, "overdue").count()``
    over the user's scope) against ``SELECT count(*) … WHERE competent_authority_id IN (…) AND
    status = 'referred' AND rg_due < today``;
-2. the caseload's "Overdue" filter, first page (``case_list_for_user(due="overdue")``: count, a
-   page of 50 oldest first, each row presented by ``case_summary`` as the API returns it) against
+2. the case list's "Overdue" filter, first page (``GET /api/v1/cases?due=overdue`` without HTTP:
+   ``case_list_for_user(due="overdue")``, its count and a page of 50 oldest first presented by
+   ``case_summaries``, with working days left in each case's nation's calendar) against
    the raw SQL count plus ``SELECT … ORDER BY rg_due, id LIMIT 50`` joined to the referral.
 
 The cases (all open: referred, recovery period, the reviews) are written straight into the
@@ -98,14 +99,14 @@ def run(*, sizes: str = "10000,100000,1000000", repeat: int = 5) -> dict:
 
     from palermo.accounts.models import User
     from palermo.demo import organisations_load, users_load
-    from palermo.nrm.presenters import case_summary
+    from palermo.nrm.presenters import case_summaries
     from palermo.nrm.selectors import CaseFilters, case_list_for_user
 
     call_command("migrate", verbosity=0, interactive=False)
     orgs = {code: org.pk for code, org in organisations_load().items()}
     users_load(organisations_load())
     decider = User.objects.get(username="decider")  # decision maker at the Single Competent Authority
-    scope_ids = [o.pk for o in decider.organisations_for("decision_maker", "reviewer")]
+    scope_ids = sorted(decider.organisations_for("decision_maker", "reviewer"))
     officer_id = User.objects.get(username="responder").pk
     today = timezone.localdate()
     rng = random.Random(3)
@@ -134,9 +135,9 @@ def run(*, sizes: str = "10000,100000,1000000", repeat: int = 5) -> dict:
 
         return _filter_due(_base_queryset(decider, dashboard_scope(decider)), "overdue", today).count()
 
-    def palermo_page():
+    def palermo_page():  # what GET /api/v1/cases?due=overdue does
         qs = case_list_for_user(user=decider, filters=CaseFilters(due="overdue"), today=today)
-        return qs.count(), [case_summary(c, today) for c in qs[:50]]
+        return qs.count(), case_summaries(qs, today, start=0, stop=50)
 
     measures, growth, notes = [], {"sizes": [], "palermo_count": [], "raw_count": [], "palermo_page": [], "raw_page": []}, []
     have = 0
@@ -152,6 +153,7 @@ def run(*, sizes: str = "10000,100000,1000000", repeat: int = 5) -> dict:
         print(f"  {size:,} open cases ({time.perf_counter() - t0:.0f} s to add {size - have:,})", flush=True)
         have = size
         assert raw_count() == palermo_count(), "Palermo and the raw SQL must count the same cases"
+        assert [r["id"] for r in palermo_page()[1]] == [r[0] for r in raw_page()[1]], "the same first page"
         n_overdue = raw_count()
         rc = median_time(raw_count, repeat)
         pc = median_time(palermo_count, repeat)

@@ -120,3 +120,18 @@ def test_serve_refuses_zero_workers():
 
     with pytest.raises(CommandError):
         call_command("serve", "--workers", "0", "--dry-run", stdout=io.StringIO())
+
+
+def test_gunicorn_believes_x_forwarded_proto_only_when_palermo_trusts_the_proxy(monkeypatch):
+    """Gunicorn marks a request HTTPS on a proxy's X-Forwarded-Proto from its allowed addresses
+    (127.0.0.1 by default): Palermo passes none unless PALERMO_TRUST_X_FORWARDED_PROTO=1."""
+    from palermo.core.management.commands.serve import gunicorn_argv
+
+    def allowed() -> str:
+        argv = gunicorn_argv(bind="127.0.0.1:8000", workers=2, threads=1, timeout=60)
+        return argv[argv.index("--forwarded-allow-ips") + 1]
+
+    monkeypatch.delenv("PALERMO_TRUST_X_FORWARDED_PROTO", raising=False)
+    assert allowed() == ""
+    monkeypatch.setenv("PALERMO_TRUST_X_FORWARDED_PROTO", "1")
+    assert allowed() == "127.0.0.1"

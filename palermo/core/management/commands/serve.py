@@ -38,9 +38,21 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int, app: s
         "--timeout", str(timeout),
         "--graceful-timeout", "20",
         "--access-logfile", "-",
-        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # Gunicorn itself believes X-Forwarded-Proto from these addresses (127.0.0.1 by default)
+        # and then tells Django the request is HTTPS: only when Palermo is told to trust a proxy.
+        "--forwarded-allow-ips", forwarded_allow_ips(),
         "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
     ]
+
+
+def forwarded_allow_ips() -> str:
+    """Addresses whose X-Forwarded-Proto Gunicorn believes: none, unless
+    ``PALERMO_TRUST_X_FORWARDED_PROTO=1`` (then ``FORWARDED_ALLOW_IPS``, default 127.0.0.1: the
+    proxy on the same host). Otherwise a client on the same host could claim HTTPS, skipping
+    the redirect that ``settings.SECURE_PROXY_SSL_HEADER`` withholds on purpose."""
+    if os.environ.get("PALERMO_TRUST_X_FORWARDED_PROTO", "0") != "1":
+        return ""
+    return os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class Command(BaseCommand):
