@@ -212,7 +212,7 @@ def cases_multiply(target: int) -> int:
     return have
 
 
-def setup_database(cases: int) -> tuple[dict, str]:
+def setup_database(cases: int, service_cases: int = 500) -> tuple[dict, str]:
     """Migrate, load organisations, users and cases (up to 500 through the services, then copies
     of them up to ``cases``); tokens for the reader and writer."""
     import django
@@ -225,12 +225,16 @@ def setup_database(cases: int) -> tuple[dict, str]:
     from palermo.accounts.models import ApiToken, User
     from palermo.core.audit import audit_seal
     from palermo.demo import cases_load, organisations_load, users_load
+    from palermo.nrm.models import Case
 
     call_command("migrate", verbosity=0, interactive=False)
     users = users_load(organisations_load())
     t0 = time.perf_counter()
-    with override_settings(PALERMO_LINK_ON_REFERRAL=False):
-        made = cases_load(users, count=min(cases, 500), seed=2012)
+    base = min(cases, service_cases)
+    made = Case.objects.count()  # a database kept from an earlier run (PALERMO_DATA_DIR) is reused
+    if made < base:
+        with override_settings(PALERMO_LINK_ON_REFERRAL=False):
+            made += cases_load(users, count=base - made, seed=2012 + made)
     through_services = time.perf_counter() - t0
     if cases > made:
         made = cases_multiply(cases)
@@ -238,13 +242,13 @@ def setup_database(cases: int) -> tuple[dict, str]:
     audit_seal()
     _, read_token = ApiToken.issue(User.objects.get(username="decider"))
     _, write_token = ApiToken.issue(User.objects.get(username="responder"))
-    print(f"  {made:,} cases: {min(cases, 500):,} through the services ({through_services:.0f} s), the rest copies "
+    print(f"  {made:,} cases: {base:,} through the services ({through_services:.0f} s), the rest copies "
           f"of them ({loaded - through_services:.0f} s) ({connection.vendor})", flush=True)
     return {"read": read_token, "write": write_token, "load_seconds": loaded}, connection.vendor
 
 
 def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: int = 2, threads: int = 1,
-        compare_servers: bool = False, skip_link: bool = False) -> dict:
+        compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-http-"))
     for k, v in TEST_ENV.items():
         os.environ.setdefault(k, v)
@@ -253,7 +257,7 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
     os.environ.update(PALERMO_ENV="development", PALERMO_DEBUG="0")
     os.environ.setdefault("PALERMO_DATA_DIR", str(tmp))
     os.environ["DJANGO_SETTINGS_MODULE"] = "palermo.settings"
-    tokens, vendor = setup_database(cases)
+    tokens, vendor = setup_database(cases, service_cases)
     env = dict(os.environ)
 
     from palermo.demo import _synthetic_referral
@@ -321,7 +325,8 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
             measures.append(measure(f"server comparison, {name}: read rate", ours["rate"], "req/s",
                                     floor=floor["rate"], better="higher"))
             measures.append(measure(f"server comparison, {name}: floor rate", floor["rate"], "req/s", better="higher"))
-    options = {"cases": cases, "seconds": seconds, "clients": clients, "workers": workers, "threads": threads}
+    options = {"cases": cases, "seconds": seconds, "clients": clients, "workers": workers, "threads": threads,
+               "service_cases": service_cases}
     return result("http_api", options, measures, database=vendor, notes=notes, runs=runs,
                   setup={"cases_load_seconds": tokens["load_seconds"]})
 
@@ -335,6 +340,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--compare-servers", action="store_true", help="also the read pair on Gunicorn and Granian")
     ap.add_argument("--skip-link", action="store_true", help="leave out the write with linkage scored on commit")
+    ap.add_argument("--service-cases", type=int, default=500,
+                    help="cases loaded through the services; the rest up to --cases are copies of them")
     cli(run, ap)
 
 
