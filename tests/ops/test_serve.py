@@ -45,7 +45,8 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
 def served(tmp_path):
     """``palermo serve`` on a free port (one worker), stopped afterwards."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PALERMO_SQLITE_PATH", "DJANGO_SETTINGS_MODULE"}}
-    env.update(PALERMO_ENV="development", PALERMO_DEBUG="0", PALERMO_DATA_DIR=str(tmp_path),
+    # as `make run` starts it: DEBUG off, the demo phase banner
+    env.update(PALERMO_ENV="development", PALERMO_DEBUG="0", PALERMO_PHASE="demo", PALERMO_DATA_DIR=str(tmp_path),
                PALERMO_STATIC_ROOT=str(tmp_path / "static"))
     subprocess.run([sys.executable, "-m", "palermo", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     port = free_port()
@@ -85,6 +86,7 @@ def test_palermo_serve_serves_pages_and_hashed_static_files_with_long_caching(se
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["cache-control"] == "no-store"
     assert "gunicorn" in headers.get("server", "").lower()
+    assert "govuk-phase-banner" in body.decode() and "Demo" in body.decode()  # make run's phase
     css = re.search(r'href="(/static/app\.min\.[0-9a-f]{12}\.css)"', body.decode())
     assert css, "the page must link the stylesheet by its hashed name (collected by palermo serve)"
 
