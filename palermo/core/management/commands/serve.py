@@ -9,9 +9,10 @@ It first collects the static files into ``STATIC_ROOT`` (hashed names and compre
 browsers keep for a year), then replaces itself with Gunicorn, so a supervisor (systemd) signals
 Gunicorn directly: SIGTERM stops it gracefully, SIGHUP reloads the workers.
 
-Gunicorn was chosen over Granian by measurement: ``benchmarks/http.py --compare-servers``
-(docs/deploy.md has the figures). Both run the same synchronous WSGI application; with two
-workers the server is not where the time goes.
+Gunicorn or Granian was decided by measurement (``benchmarks/http_api.py --compare-servers``,
+figures in docs/deploy.md): with two workers neither was consistently faster on Palermo's
+requests (the server is not where the time goes), so Gunicorn, pure Python with the process
+model systemd and hosting guides expect.
 """
 
 from __future__ import annotations
