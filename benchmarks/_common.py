@@ -38,7 +38,7 @@ TEST_ENV = {
 def measure(name: str, value: float, unit: str, *, floor: float | None = None, floor_name: str = "",
             better: str = "lower", goal: str = "", met: bool | None = None, **extra) -> dict:
     """One figure, with its floor measured in the same run and their ratio."""
-    ratio = (value / floor) if floor else None
+    ratio = (value / floor) if floor and value is not None else None
     return {"name": name, "value": value, "unit": unit, "floor": floor, "floor_name": floor_name,
             "ratio": ratio, "better": better, "goal": goal, "met": met, **extra}
 
