@@ -1,5 +1,5 @@
 # Palermo — the two commands a new machine needs:
-#   make run    set up, load demo data on SQLite and serve on http://127.0.0.1:8000
+#   make run    set up, load demo data on SQLite and serve on http://127.0.0.1:8000 (palermo serve: Gunicorn)
 #   make test   set up and run the whole test suite (SQLite and PostgreSQL, side by side)
 PYTHON ?= python3
 VENV   := .venv
@@ -33,7 +33,7 @@ chromium:
 run: install assets
 	$(BIN)/palermo demo
 	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above (users marked * also enter the code that '$(BIN)/palermo demo code' prints)."
-	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo runserver $(HOST)
+	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo serve --bind $(HOST)
 
 demo: install
 	$(BIN)/palermo demo
@@ -57,8 +57,10 @@ test-pg:
 lint:
 	$(BIN)/ruff check palermo tests benchmarks
 
-bench: install
-	$(BIN)/python benchmarks/run_all.py
+# The benchmark suite (benchmarks/README.md): BENCH_SIZE=tiny|small|full, BENCH_ARGS="--postgres --only http_api".
+BENCH_SIZE ?= small
+bench: install assets
+	$(BIN)/python benchmarks/run_all.py --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules palermo/web/static/govuk palermo/web/static/app.min.css

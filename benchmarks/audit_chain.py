@@ -40,11 +40,10 @@ def median_time(fn, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--events", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
+def run(*, events: int = 100_000, repeat: int = 3) -> dict:
+    from benchmarks._common import measure, result
+
+    args = argparse.Namespace(events=events, repeat=repeat)
     os.environ.setdefault("PALERMO_DATA_DIR", tempfile.mkdtemp(prefix="palermo-bench-"))
     os.environ.setdefault("PALERMO_ENV", "test")
     os.environ.setdefault("PALERMO_ENCRYPTION_KEYS", "yhz3tE9lT5e-t7iBbqXbbR3WIjW3_Qtm7Lm8CMbS7NE=")
@@ -121,6 +120,18 @@ def main() -> None:
     for name, (wall, cpu), base in rows:
         ratios = f"{wall / base[0]:>11.2f}{cpu / base[1]:>10.2f}" if base else ""
         print(f"{name:<52}{wall:>9.3f}{cpu:>9.3f}{cpu / args.events * 1e6:>9.1f}µs{ratios}")
+    measures = [measure(f"{name} (CPU)", cpu, "s", floor=base[1] if base else None, wall_seconds=wall)
+                for name, (wall, cpu), base in rows]
+    return result("audit_chain", {"events": events, "repeat": repeat}, measures, database=connection.vendor)
+
+
+def main() -> None:
+    from benchmarks._common import cli
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    cli(run, ap)
 
 
 if __name__ == "__main__":

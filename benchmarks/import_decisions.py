@@ -29,11 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--service-rows", type=int, default=2000)
-    args = ap.parse_args()
+def run(*, rows: int = 100_000, service_rows: int = 2000) -> dict:
+    from benchmarks._common import measure
+    from benchmarks._common import result as bench_result
+
+    args = argparse.Namespace(rows=rows, service_rows=service_rows)
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-"))
     os.environ.setdefault("PALERMO_DATA_DIR", str(tmp))
     os.environ.setdefault("PALERMO_ENV", "test")
@@ -123,6 +123,23 @@ def main() -> None:
     line("palermo import decisions, service path (one at a time)", args.service_rows, service_s)
     print(f"  bulk path is {bulk_s / floor_s:.1f}x the floor's time for the same rows; "
           f"{(args.rows / bulk_s) / (args.service_rows / service_s):.1f}x the service path's rate")
+    floor_rate, floor_name = args.rows / floor_s, "raw executemany of bare decision rows"
+    measures = [
+        measure("palermo import decisions, bulk path (check + write)", args.rows / bulk_s, "rows/s", floor=floor_rate,
+                floor_name=floor_name, better="higher"),
+        measure("palermo import decisions, service path (one at a time)", args.service_rows / service_s, "rows/s",
+                floor=floor_rate, floor_name=floor_name, better="higher"),
+    ]
+    return bench_result("import_decisions", {"rows": rows, "service_rows": service_rows}, measures, database=connection.vendor)
+
+
+def main() -> None:
+    from benchmarks._common import cli
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--service-rows", type=int, default=2000)
+    cli(run, ap)
 
 
 if __name__ == "__main__":

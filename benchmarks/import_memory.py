@@ -40,7 +40,7 @@ BARE = ("import csv, sys; n = sum(1 for _ in csv.reader(open(sys.argv[1], newlin
         "print(n - 1, 'rows')")
 
 
-def run(args: list[str], env: dict, workdir: Path) -> tuple[float, int, int, str]:
+def run_process(args: list[str], env: dict, workdir: Path) -> tuple[float, int, int, str]:
     """Seconds, exit code, peak RSS in bytes and the output of one process."""
     out = workdir / "out.txt"
     with out.open("w") as fh:
@@ -51,11 +51,10 @@ def run(args: list[str], env: dict, workdir: Path) -> tuple[float, int, int, str
     return seconds, os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024, out.read_text()
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--megabytes", type=float, default=1024)
-    ap.add_argument("--narrative-chars", type=int, default=19_000)
-    args = ap.parse_args()
+def run(*, megabytes: float = 1024, narrative_chars: int = 19_000) -> dict:
+    from benchmarks._common import measure, result
+
+    args = argparse.Namespace(megabytes=megabytes, narrative_chars=narrative_chars)
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-import-"))
     env = {k: v for k, v in os.environ.items() if k != "PALERMO_SQLITE_PATH"}
     env.setdefault("PALERMO_ENCRYPTION_KEYS", "yhz3tE9lT5e-t7iBbqXbbR3WIjW3_Qtm7Lm8CMbS7NE=")
@@ -75,24 +74,24 @@ def main() -> None:
 
     results = []
 
-    def measure(label: str, n: int, argv: list[str], expect_ok: bool) -> None:
-        seconds, code, rss, out = run(argv, env, tmp)
+    def timed(label: str, n: int, argv: list[str], expect_ok: bool) -> None:
+        seconds, code, rss, out = run_process(argv, env, tmp)
         if (code == 0) != expect_ok:
             raise SystemExit(f"{label}: unexpected exit {code}\n{out[-3000:]}")
         results.append((label, n, seconds, rss))
         print(f"  done: {label} ({seconds:,.0f} s)", flush=True)
 
     palermo = [sys.executable, "-m", "palermo", "import", "referrals"]
-    measure("baseline: csv.reader pass", rows, [sys.executable, "-c", BARE, str(big)], True)
-    measure("import, three rows", 3, [*palermo, str(tiny), "--as", "responder", "--no-progress"], True)
+    timed("baseline: csv.reader pass", rows, [sys.executable, "-c", BARE, str(big)], True)
+    timed("import, three rows", 3, [*palermo, str(tiny), "--as", "responder", "--no-progress"], True)
     with big.open("a", newline="", encoding="utf-8") as fh:  # one invalid row at the end
         bad = referral_row(rows, random.Random(3), narrative_chars=args.narrative_chars)
         bad[1] = "atlantis"
         csv.writer(fh).writerow(bad)
-    measure("import, invalid last row (checked, refused)", rows + 1, [*palermo, str(big), "--as", "responder", "--no-progress"], False)
+    timed("import, invalid last row (checked, refused)", rows + 1, [*palermo, str(big), "--as", "responder", "--no-progress"], False)
     with big.open("r+b") as fh:
         fh.truncate(size)
-    measure("import, valid (checked, then written)", rows, [*palermo, str(big), "--as", "responder", "--no-progress"], True)
+    timed("import, valid (checked, then written)", rows, [*palermo, str(big), "--as", "responder", "--no-progress"], True)
 
     base_rate, base_rss = results[0][1] / results[0][2], results[0][3]
     print(f"\nImport of a {size / 2**20:,.0f} MB file ({rows:,} rows, narratives of {args.narrative_chars:,} characters)")
@@ -104,6 +103,25 @@ def main() -> None:
     print(f"peak RSS of the largest import minus the three-row import: "
           f"{(max(r[3] for r in results[2:]) - results[1][3]) / 2**20:,.1f} MB for a {size / 2**20:,.0f} MB file")
     shutil.rmtree(tmp, ignore_errors=True)
+    measures = []
+    for label, n, seconds, rss in results[1:]:
+        rate = n / seconds if seconds else 0
+        measures.append(measure(f"{label}: rate", rate, "rows/s", floor=base_rate, floor_name="csv.reader pass",
+                                better="higher"))
+        measures.append(measure(f"{label}: peak RSS", rss / 2**20, "MB", floor=base_rss / 2**20,
+                                floor_name="csv.reader pass"))
+    return result("import_memory", {"megabytes": megabytes, "narrative_chars": narrative_chars}, measures,
+                  database="postgresql" if env.get("DATABASE_URL") else "sqlite",
+                  notes=[f"{rows:,} rows, {size / 2**20:,.0f} MB; peak RSS is each run's own process"])
+
+
+def main() -> None:
+    from benchmarks._common import cli
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--megabytes", type=float, default=1024)
+    ap.add_argument("--narrative-chars", type=int, default=19_000)
+    cli(run, ap)
 
 
 if __name__ == "__main__":

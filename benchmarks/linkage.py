@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import logging
 import os
 import sys
@@ -197,14 +196,27 @@ def main(argv=None) -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--methods", default=",".join(METHODS), help="which of: " + ", ".join(METHODS))
-    parser.add_argument("--json", type=Path, help="append one JSON line per result to this file")
     parser.add_argument(
         "--wide-names",
         action="store_true",
         help="sensitivity test: generate people with far fewer shared full names (same errors)",
     )
     parser.add_argument("--no-strata", action="store_true", help="skip the scores by kind of date of birth")
-    args = parser.parse_args(argv)
+    from benchmarks._common import cli
+
+    cli(run, parser, argv)
+
+
+def run(*, sizes: str = "10000,100000", seed: int = 2024, threshold: float = DEFAULT_THRESHOLD,
+        threads: int = os.cpu_count() or 2, methods: str = ",".join(METHODS), wide_names: bool = False,
+        no_strata: bool = False) -> dict:
+    """Each size and method's scores, time and memory; the measures compare Palermo's F1 with the
+    oracle ceiling's and its time with the exact match's, where both were run."""
+    from benchmarks._common import fitted_exponent, measure, result
+
+    args = argparse.Namespace(sizes=sizes, seed=seed, threshold=threshold, threads=threads, methods=methods,
+                              wide_names=wide_names, no_strata=no_strata)
+    rows_out: list[dict] = []
     console = Console(width=140)
     names = ", wide names (sensitivity test)" if args.wide_names else ""
     table = Table(title=f"Person linkage, threshold {args.threshold}, {args.threads} threads{names}")
@@ -240,9 +252,7 @@ def main(argv=None) -> None:
             if name == "palermo" and not args.no_strata:
                 row["strata"] = print_strata(console, records, clusters, truth, size)
             console.print(row)
-            if args.json:
-                with open(args.json, "a") as fh:
-                    fh.write(json.dumps(row) + "\n")
+            rows_out.append({**row, "method_key": name})
             table.add_row(
                 f"{size:,}",
                 label,
@@ -255,6 +265,28 @@ def main(argv=None) -> None:
             del clusters
         del records, truth, people
     console.print(table)
+    measures, notes = [], []
+    by = {(r["records"], r["method_key"]): r for r in rows_out}
+    palermo_times = []
+    for size in sorted({r["records"] for r in rows_out}):
+        ours = by.get((size, "palermo"))
+        if ours is None:
+            continue
+        palermo_times.append((size, ours["seconds"]))
+        ceiling = by.get((size, "ceiling"))
+        measures.append(measure(f"{size:,} records: palermo F1", ours["f1"], "F1", better="higher",
+                                floor=ceiling["f1"] if ceiling else None, floor_name="oracle ceiling F1",
+                                goal="≥ 0.97 of the ceiling at 1M" if size >= 1_000_000 else "",
+                                met=(ours["f1"] >= 0.97 * ceiling["f1"]) if ceiling and size >= 1_000_000 else None))
+        exact = by.get((size, "exact"))
+        measures.append(measure(f"{size:,} records: palermo seconds", ours["seconds"], "s",
+                                floor=exact["seconds"] if exact and exact["seconds"] else None,
+                                floor_name="exact match", peak_mb=ours["peak_mb"]))
+    if len(palermo_times) > 1:
+        k = fitted_exponent([s for s, _ in palermo_times], [t for _, t in palermo_times])
+        notes.append(f"growth palermo: time ∝ size^{k:.2f} over {[s for s, _ in palermo_times]}")
+    return result("linkage", {"sizes": sizes, "methods": methods, "threshold": threshold, "seed": seed}, measures,
+                  notes=notes, rows=rows_out)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cases", type=int, default=300)
-    ap.add_argument("--referrals", type=int, default=20)
-    ap.add_argument("--seed", type=int, default=5)
-    args = ap.parse_args()
+def run(*, cases: int = 300, referrals: int = 20, seed: int = 5) -> dict:
+    from benchmarks._common import measure, result
+
+
+    args = argparse.Namespace(cases=cases, referrals=referrals, seed=seed)
     tmp = tempfile.mkdtemp(prefix="palermo-bench-")
     os.environ.setdefault("PALERMO_DATA_DIR", tmp)
     os.environ.setdefault("PALERMO_ENV", "test")
@@ -134,6 +133,27 @@ def main() -> None:
           f"max {max(compared)} of {incremental.known_people_queryset().count():,}")
     print(f"pending possible matches now: {LinkCandidate.objects.filter(status='pending').count()}; "
           f"referrals {Referral.objects.count():,}")
+    floor_name = "decrypt + clean all known people"
+    measures = [measure("naive: decrypt + Splink against all", naive, "s", floor=baseline, floor_name=floor_name),
+                measure("cold: first scoring after a restart", cold, "s", floor=baseline, floor_name=floor_name)]
+    for label, xs in (("warm, re-referral of a known person (median)", warm_match),
+                      ("warm, a new person (median)", warm_new)):
+        measures.append(measure(label, statistics.median(xs), "s", floor=baseline, floor_name=floor_name))
+    measures.append(measure("warm, all referrals (max)", max(both), "s", floor=baseline, floor_name=floor_name))
+    from django.db import connection
+
+    return result("linkage_incremental", {"cases": cases, "referrals": referrals, "seed": seed}, measures,
+                  database=connection.vendor, notes=[f"{known:,} known people"])
+
+
+def main() -> None:
+    from benchmarks._common import cli
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=300)
+    ap.add_argument("--referrals", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=5)
+    cli(run, ap)
 
 
 if __name__ == "__main__":

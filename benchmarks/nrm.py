@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -25,21 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from benchmarks._common import measure, median_time, result  # noqa: E402
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cases", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=7)
-    args = ap.parse_args()
+def run(*, cases: int = 1000, repeat: int = 7) -> dict:
+    args = argparse.Namespace(cases=cases, repeat=repeat)
     tmp = tempfile.mkdtemp(prefix="palermo-bench-")
     os.environ.setdefault("PALERMO_DATA_DIR", tmp)
     os.environ.setdefault("PALERMO_ENV", "test")
@@ -150,6 +139,18 @@ def main() -> None:
     print(f"{'measure':<42}{'palermo':>12}{'baseline':>12}{'ratio':>9}")
     for name, ours, base in rows:
         print(f"{name:<42}{ours * 1000:>10.3f}ms{base * 1000:>10.3f}ms{ours / base:>9.1f}")
+    return result("nrm", {"cases": cases, "repeat": repeat},
+                  [measure(name, ours, "s", floor=base, floor_name="baseline") for name, ours, base in rows],
+                  database=connection.vendor)
+
+
+def main() -> None:
+    from benchmarks._common import cli
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=7)
+    cli(run, ap)
 
 
 if __name__ == "__main__":

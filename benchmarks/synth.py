@@ -19,6 +19,7 @@ figures as a dict for the runner (``benchmarks/results/latest.json``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -137,11 +138,21 @@ def run(sizes: list[int], *, profile: str = "uk-2023", batch_size: int = 50_000,
         for p in (db, floor_db):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{p}{suffix}").unlink(missing_ok=True)
-    out = {"benchmark": "synth", "profile": profile, "results": results, "goal": f"1,000,000 cases in under {GOAL_SECONDS} s"}
+    from benchmarks._common import measure, result
+
+    measures = []
+    for r in results:
+        measures.append(measure(f"synth {r['cases']:,} cases", r["seconds"], "s", floor=r["floor_seconds"],
+                                floor_name="raw executemany of the same rows", better="lower",
+                                goal=f"< {GOAL_SECONDS} s at 1,000,000" if r["cases"] >= 1_000_000 else "",
+                                met=(r["seconds"] < GOAL_SECONDS) if r["cases"] >= 1_000_000 else None))
+    out = result("synth", {"sizes": sizes, "profile": profile, "batch_size": batch_size}, measures, database="sqlite",
+                 profile=profile, results=results, goal=f"1,000,000 cases in under {GOAL_SECONDS} s")
     if len(results) > 1:
         x = np.log([r["cases"] for r in results])
         out["growth_exponent"] = round(float(np.polyfit(x, np.log([r["seconds"] for r in results]), 1)[0]), 2)
         out["floor_growth_exponent"] = round(float(np.polyfit(x, np.log([r["floor_seconds"] for r in results]), 1)[0]), 2)
+        out["growth_exponents"] = {"synth": out["growth_exponent"], "floor": out["floor_growth_exponent"]}
         print(f"growth: time ∝ cases^{out['growth_exponent']} (floor ∝ cases^{out['floor_growth_exponent']})")
     million = next((r for r in results if r["cases"] >= 1_000_000), None)
     if million:
@@ -157,9 +168,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=str, default="", help="comma-separated sizes, e.g. 10000,100000,1000000")
     ap.add_argument("--profile", default="uk-2023")
     ap.add_argument("--batch-size", type=int, default=50_000)
+    ap.add_argument("--json", type=Path, default=None, help="also write the result here")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s] or [args.cases]
-    run(sizes, profile=args.profile, batch_size=args.batch_size)
+    out = run(sizes, profile=args.profile, batch_size=args.batch_size)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ Environment variables:
                            from ``PALERMO_EMAIL_HOST``, ``PALERMO_EMAIL_PORT``,
                            ``PALERMO_EMAIL_HOST_USER``, ``PALERMO_EMAIL_HOST_PASSWORD``)
   PALERMO_EMAIL_FROM       the sender of Palermo's e-mails
+  PALERMO_STATIC_ROOT      where `palermo serve` collects the static files (default: the data folder)
+  PALERMO_BIND, PALERMO_WORKERS, PALERMO_THREADS  defaults for `palermo serve` (127.0.0.1:8000, 2, 1)
 """
 
 from __future__ import annotations
@@ -230,12 +232,19 @@ try:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 except OSError:
     pass
+# Static files are served by WhiteNoise from inside Django, so the security headers middleware
+# (CSP, nosniff) wraps them too. With DEBUG off (production, `palermo serve`, `make run`) they are
+# collected into STATIC_ROOT by `palermo serve` (or `palermo collectstatic` at deployment) with
+# content-hashed names and compressed copies: pages link `app.<hash>.css`, which WhiteNoise sends
+# with a ten-year, immutable Cache-Control (a new build is a new name). Tests and DEBUG use the
+# files where they are, unhashed (no collect step).
+STATIC_MANIFEST = not DEBUG and ENV != "test"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -18,7 +18,7 @@ from palermo.nrm.audit_detail import case_filters_for_audit
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.history import case_field_history
 from palermo.nrm.models import Decision
-from palermo.nrm.presenters import case_detail_for_user, case_summary
+from palermo.nrm.presenters import case_detail_for_user, case_summaries
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.nrm.selectors import (
     CaseFilters,
@@ -93,7 +93,7 @@ def _case_page(request, params: CaseFilterIn) -> dict:
     page_size, page = params.page_size, params.page
     qs = case_list_for_user(user=request.auth, filters=CaseFilters(**params.dict(exclude={"page", "page_size"})))
     today = timezone.localdate()
-    items = [case_summary(c, today) for c in qs[(page - 1) * page_size : page * page_size]]
+    items = case_summaries(qs, today, start=(page - 1) * page_size, stop=page * page_size)
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": items}
 
 

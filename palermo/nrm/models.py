@@ -46,6 +46,10 @@ DECISION_STATE_CHOICES = [
 ]
 
 
+# "Not sure" is treated as a child (safeguarding).
+CHILD_UNDER_18 = frozenset({"yes", "not_sure"})
+
+
 class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     # Loading history (issue 11): the earlier system's case reference, so a case brought over
@@ -98,7 +102,7 @@ class Referral(models.Model):
 
     @property
     def is_child(self) -> bool:
-        return self.under_18 in {"yes", "not_sure"}
+        return self.under_18 in CHILD_UNDER_18
 
     @property
     def exploitation_types(self) -> list[str]:
@@ -160,7 +164,14 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["competent_authority", "status"])]
+        indexes = [
+            models.Index(fields=["competent_authority", "status"]),
+            # The overdue sweep (dashboards, the "Overdue" filter, `/api/v1/deadlines`): cases of
+            # a competent authority in one state with rg_due before a day, oldest first, read
+            # from the index alone (issue 12, benchmarks/overdue.py at 1M open cases: the count
+            # took 1.6 s through the (authority, status) index and the table, 0.13 s with this one).
+            models.Index(fields=["competent_authority", "status", "rg_due", "id"], name="case_ca_status_rg_due"),
+        ]
 
     @property
     def reference(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from palermo.core.audit import audit_record
@@ -14,7 +14,7 @@ from palermo.core.calendar import add_working_days, working_days_between
 from palermo.core.crypto import blind_index
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.nrm import workflow
-from palermo.nrm.models import Case, Decision, DutyToNotify
+from palermo.nrm.models import Case, Decision, DutyToNotify, ReferralExploitationType
 from palermo.nrm.rules import case_scope_q
 from palermo.people.models import person_full_name_index
 
@@ -57,7 +57,10 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     if f.competent_authority:
         qs = qs.filter(competent_authority__code=f.competent_authority)
     if f.exploitation_type:
-        qs = qs.filter(referral__exploitation_type_rows__code=f.exploitation_type)
+        # EXISTS, not a join: a join gives a case once per matching row, which made every list
+        # need DISTINCT over all its columns (and its count a DISTINCT subquery).
+        qs = qs.filter(Exists(ReferralExploitationType.objects.filter(referral_id=OuterRef("referral_id"),
+                                                                      code=f.exploitation_type)))
     if f.nation:
         qs = qs.filter(referral__nation=f.nation)
     if f.age_group == "child":
@@ -77,7 +80,9 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         by_family = blind_index(f.name, purpose="family_name")
         qs = qs.filter(Q(referral__person__full_name_bi=by_full) | Q(referral__person__family_name_bi=by_family))
         audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
-    return qs.distinct().order_by("rg_due", "id") if f.due else qs.distinct()
+    # Every filter above is on the case or a row it points to (never a join to many rows), so each
+    # case comes once: no DISTINCT.
+    return qs.order_by("rg_due", "id") if f.due else qs
 
 
 def working_day_horizon(today: dt.date, days: int) -> dt.date:

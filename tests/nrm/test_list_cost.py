@@ -39,6 +39,7 @@ def _page(api, **params):
 
 def test_one_page_costs_the_same_queries_for_3_cases_as_for_12(world):
     api = Api(world.decider)
+    api.get("/cases")  # the token's first use is written (then at most once a minute): not a list cost
     for _ in range(3):
         world.case(exploitation_types=["labour", "sexual"])
     body, few = _page(api)
