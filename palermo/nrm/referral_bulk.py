@@ -1,0 +1,233 @@
+"""Many referrals written at once: exactly what ``services.referral_create`` writes for each one,
+in a few statements a batch instead of about fifteen a referral (``palermo import referrals``).
+
+For every referral, as the service writes it (the same functions build the values:
+``services.referral_check``, ``referral_new``, ``referral_outcome_new``, ``referral_step_new``):
+
+* the person (names, aliases, date of birth, contact details encrypted; the blind indexes), the
+  referral (narrative encrypted), its exploitation types, and either its Duty to Notify report
+  or its case, routed by the dated rule, with its reasonable grounds target date and its first
+  step ("refer");
+* the django-simple-history rows of the person, the referral and the case ("+", by the actor);
+* the audit events ``person.create`` and ``referral.create`` (or ``duty_to_notify.create``),
+  with the same ids, codes and counts: every record is traceable to its own event, in file order.
+
+The rules are checked again, row by row, just before the batch is written (the database may have
+changed since the file was checked). Organisations are read once for the whole import; earlier
+system references already taken are read once a batch; the routing's authority and the target
+date are remembered per rule and per (date, nation). New pseudonyms and references are checked
+against the batch and the database, and drawn again on a clash, so they stay unique at any size.
+
+No ``post_save`` signals are sent: new people are not scored for possible matches one referral
+at a time. Run ``palermo link run`` after an import (the command says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from palermo.accounts.models import Organisation
+from palermo.core.audit import audit_event_new
+from palermo.core.exceptions import NotAllowed, ValidationFailed
+from palermo.core.models import AuditEvent
+from palermo.nrm import deadlines, services
+from palermo.nrm.models import Case, DutyToNotify, Referral, ReferralExploitationType
+from palermo.nrm.routing import route
+from palermo.nrm.schemas import ReferralIn
+from palermo.people.models import Person, _pseudonym
+
+BATCH = 5000  # referrals a batch: about 60,000 rows in all tables
+_IN_CHUNK = 900  # values in one IN (...): under SQLite's oldest limit on bound parameters
+
+
+class RowRefused(Exception):
+    """A row refused when its batch was written (the database changed since the check)."""
+
+    def __init__(self, row: int, error: ValidationFailed | NotAllowed):
+        super().__init__(error.message)
+        self.row, self.error = row, error
+
+
+class BulkLookups(services.ReferralLookups):
+    """The service's look-ups, remembered: organisations for the whole import, earlier-system
+    references a batch at a time (:meth:`preload`), the routing's authority by its code and the
+    reasonable grounds target date by (date, nation)."""
+
+    def __init__(self):
+        self._local_authorities: dict[str, Organisation | None] = {}
+        self._referring: dict[int, list[Organisation]] = {}
+        self._authorities: dict[str, Organisation] = {}
+        self._due: dict[tuple[dt.date, str], deadlines.Deadline] = {}
+        self._taken: set[tuple[int, str]] | None = None
+        self._asked: set[str] = set()
+
+    def local_authority(self, code: str) -> Organisation | None:
+        if code not in self._local_authorities:
+            self._local_authorities[code] = super().local_authority(code)
+        return self._local_authorities[code]
+
+    def referring_orgs(self, actor) -> list[Organisation]:
+        if actor.pk not in self._referring:
+            self._referring[actor.pk] = super().referring_orgs(actor)
+        return self._referring[actor.pk]
+
+    def preload(self, references: Iterable[str]) -> None:
+        """Read which of ``references`` (earlier-system references) any organisation has used,
+        in a few queries, so the rule is checked for a batch without a query a row."""
+        asked = {r.upper() for r in references if r}
+        taken: set[tuple[int, str]] = set()
+        wanted = sorted(asked)
+        for i in range(0, len(wanted), _IN_CHUNK):
+            taken.update(Referral.objects.annotate(ref=Upper("external_reference"))
+                         .filter(ref__in=wanted[i:i + _IN_CHUNK]).values_list("first_responder_org_id", "ref"))
+        self._taken, self._asked = taken, asked
+
+    def external_reference_taken(self, org: Organisation, external_reference: str) -> bool:
+        ref = external_reference.upper()
+        if self._taken is not None and ref in self._asked:
+            return (org.pk, ref) in self._taken
+        return super().external_reference_taken(org, external_reference)
+
+    def competent_authority(self, *, on: dt.date, nationalities: list[str], immigration_enforcement: bool,
+                            child: bool):
+        r = route(on=on, nationalities=nationalities, immigration_enforcement=immigration_enforcement, child=child)
+        org = self._authorities.get(r.authority_code)
+        if org is None:  # not remembered, or not set up: ask as the service does (which refuses)
+            org, r = super().competent_authority(on=on, nationalities=nationalities,
+                                                 immigration_enforcement=immigration_enforcement, child=child)
+            self._authorities[r.authority_code] = org
+        return org, r
+
+    def rg_due(self, *, received_on: dt.date, nation: str) -> deadlines.Deadline:
+        key = (received_on, nation)
+        if key not in self._due:
+            self._due[key] = super().rg_due(received_on=received_on, nation=nation)
+        return self._due[key]
+
+
+class ReferralBulkWriter:
+    """Collects checked rows (``add``) and writes them a batch at a time, in the caller's
+    transaction. ``flush`` writes what is left; ``written`` counts the referrals written."""
+
+    def __init__(self, *, actor, batch_size: int = BATCH, lookups: BulkLookups | None = None):
+        if not actor.has_perm("nrm.create_referral"):
+            raise NotAllowed("Only first responders can refer a potential victim")
+        self.actor, self.batch_size = actor, batch_size
+        self.lookups = lookups or BulkLookups()
+        self.written = 0
+        self._pending: list[tuple[int, ReferralIn]] = []
+
+    def add(self, row: int, data: ReferralIn) -> None:
+        self._pending.append((row, data))
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self._write(pending)
+            self.written += len(pending)
+
+    def _write(self, pending: list[tuple[int, ReferralIn]]) -> None:
+        actor, lookups = self.actor, self.lookups
+        lookups.preload(d.external_reference for _, d in pending)
+        built = []
+        for row, data in pending:
+            errors, org = services.referral_check(actor=actor, data=data, lookups=lookups)
+            if errors:
+                raise RowRefused(row, ValidationFailed("The referral has errors", errors))
+            person, referral, types = services.referral_new(actor=actor, data=data, org=org, lookups=lookups)
+            built.append((row, data, person, referral, types))
+        people = [b[2] for b in built if b[2] is not None]
+        _make_unique(people, "pseudonym", lambda _: _pseudonym(), Person)
+        referrals = [b[3] for b in built]
+        _make_unique(referrals, "reference", lambda r: services.new_reference(r.reference[:3], r.received_on.year),
+                     Referral, DutyToNotify)
+        now = timezone.now()
+        Person.objects.bulk_create(people)
+        for _, _, person, referral, _ in built:
+            referral.person = person  # its id, now that it has one
+        Referral.objects.bulk_create(referrals)
+        outcomes = []
+        for row, data, _, referral, _ in built:
+            try:
+                outcomes.append(services.referral_outcome_new(actor=actor, data=data, referral=referral, lookups=lookups))
+            except ValidationFailed as exc:  # an authority that is not set up
+                raise RowRefused(row, exc) from None
+        reports = [dtn for dtn, _, _ in outcomes if dtn is not None]
+        cases = [case for _, case, _ in outcomes if case is not None]
+        DutyToNotify.objects.bulk_create(reports)
+        Case.objects.bulk_create(cases)
+        insert_many([ReferralExploitationType(referral=b[3], code=c) for b in built for c in b[4]])
+        insert_many([services.referral_step_new(actor=actor, case=c) for c in cases])
+        for model, objs in ((Person, people), (Referral, referrals), (Case, cases)):
+            insert_many(history_rows(model, objs, user=actor, date=now))
+        events = []
+        for (_, _, person, referral, _), (dtn, case, detail) in zip(built, outcomes, strict=True):
+            if person is not None:
+                events.append(audit_event_new(actor=actor, action="person.create", obj=person, occurred_at=now))
+            if dtn is not None:
+                events.append(audit_event_new(actor=actor, action="duty_to_notify.create", obj=dtn, detail=detail,
+                                              occurred_at=now))
+            else:
+                events.append(audit_event_new(actor=actor, action="referral.create", obj=referral,
+                                              detail={"case_id": case.pk, **detail}, occurred_at=now))
+        AuditEvent.objects.bulk_create(events)
+
+
+def _make_unique(objs: list, name: str, redraw: Callable[[object], str], *models) -> None:
+    """Give every object a value of ``name`` that no other object in ``objs`` and no row of
+    ``models`` has, drawing a clashing one again. Random 32-bit values clash: among a million
+    people about a hundred pseudonyms would (the birthday bound), so this is checked, not hoped."""
+    seen: set[str] = set()
+    clashing: dict[int, object] = {}
+    for obj in objs:
+        value = getattr(obj, name)
+        if value in seen:
+            clashing[id(obj)] = obj
+        seen.add(value)
+    values = sorted(seen)
+    taken: set[str] = set()
+    for model in models:
+        for i in range(0, len(values), _IN_CHUNK):
+            taken.update(model.objects.filter(**{f"{name}__in": values[i:i + _IN_CHUNK]}).values_list(name, flat=True))
+    clashing.update((id(obj), obj) for obj in objs if getattr(obj, name) in taken)
+    seen |= taken
+    for obj in clashing.values():
+        while True:
+            value = redraw(obj)
+            if value not in seen and not any(m.objects.filter(**{name: value}).exists() for m in models):
+                break
+        setattr(obj, name, value)
+        seen.add(value)
+
+
+def history_rows(model, objs: list, *, user, date, history_type: str = "+") -> list:
+    """The django-simple-history rows ``save()`` writes for new ``objs`` (the tracked fields, the
+    type, the user and the date), unsaved, for :func:`insert_many`."""
+    history = model.history.model
+    fields = [f.attname for f in history.tracked_fields]
+    return [history(history_date=date, history_user=user, history_change_reason="", history_type=history_type,
+                    **{f: getattr(obj, f) for f in fields}) for obj in objs]
+
+
+def insert_many(objs: list) -> None:
+    """``INSERT`` unsaved objects of one model with one prepared statement (``executemany``), each
+    value prepared by its field as ``save()`` would (encryption, ``auto_now_add``). No ids come
+    back: only for rows nothing else refers to."""
+    if not objs:
+        return
+    meta = type(objs[0])._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.get_internal_type() in
+                                                    {"AutoField", "BigAutoField", "SmallAutoField"})]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    params = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
