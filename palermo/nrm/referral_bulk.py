@@ -209,10 +209,11 @@ def _make_unique(objs: list, name: str, redraw: Callable[[object], str], *models
 
 def history_rows(model, objs: list, *, user, date, history_type: str = "+") -> list:
     """The django-simple-history rows ``save()`` writes for new ``objs`` (the tracked fields, the
-    type, the user and the date), unsaved, for :func:`insert_many`."""
+    type, the user and the date; no change reason, as ``save()`` leaves it), unsaved, for
+    :func:`insert_many`."""
     history = model.history.model
     fields = [f.attname for f in history.tracked_fields]
-    return [history(history_date=date, history_user=user, history_change_reason="", history_type=history_type,
+    return [history(history_date=date, history_user=user, history_change_reason=None, history_type=history_type,
                     **{f: getattr(obj, f) for f in fields}) for obj in objs]
 
 
