@@ -157,7 +157,7 @@ class ReferralBulkWriter:
         tables = self._tables
         people_values = tables[Person].insert(people, now=now, returning=True)
         for _, _, person, referral, _ in built:
-            referral.person_id = person.pk if person is not None else None  # its id, now that it has one
+            referral.person = person  # its id, now that it has one (the object stays cached: no query)
         referral_values = tables[Referral].insert(referrals, now=now, returning=True)
         outcomes = []
         for row, data, _, referral, _ in built:
