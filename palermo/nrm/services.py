@@ -64,6 +64,9 @@ class ReferralLookups:
     def rg_due(self, *, received_on: dt.date, nation: str) -> deadlines.Deadline:
         return deadlines.rg_due(received_on=received_on, nation=nation)
 
+    def today(self) -> dt.date:
+        return _today()
+
 
 _LOOKUPS = ReferralLookups()
 
@@ -78,7 +81,7 @@ def referral_check(*, actor, data: ReferralIn,
     """The rule errors, and the referring organisation when it could be determined."""
     errors: dict[str, str] = {}
     org = None
-    if data.received_on > _today():
+    if data.received_on > lookups.today():
         errors["received_on"] = "Date the referral was received must be today or in the past"
     elif data.received_on < NRM_START:
         errors["received_on"] = "Date the referral was received must be on or after 1 April 2009, when the NRM began"
@@ -215,10 +218,10 @@ def referral_outcome_new(*, actor, data: ReferralIn, referral: Referral,
                         "rg_due_version": due.version, "child": referral.is_child}
 
 
-def referral_step_new(*, actor, case: Case) -> CaseTransition:
-    """The first step in a new case's history: referred."""
-    return CaseTransition(case=case, action="refer", from_status="", to_status=workflow.REFERRED,
-                          actor=actor, on=case.referral.received_on)
+def referral_step_values(*, actor, case: Case) -> dict:
+    """The first step in a new (saved) case's history, referred, by attribute name."""
+    return {"case_id": case.pk, "action": "refer", "from_status": "", "to_status": workflow.REFERRED,
+            "actor_id": actor.pk, "on": case.referral.received_on}
 
 
 @transaction.atomic
@@ -244,7 +247,7 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
         audit_record(actor=actor, action="duty_to_notify.create", obj=dtn, detail=detail)
         return referral
     case.save()
-    referral_step_new(actor=actor, case=case).save()
+    CaseTransition(**referral_step_values(actor=actor, case=case)).save()
     audit_record(actor=actor, action="referral.create", obj=referral, detail={"case_id": case.pk, **detail})
     return referral
 
