@@ -7,7 +7,9 @@ Two streamed passes over the file (docs/import.md):
    counts, and a few bytes a row for duplicates — never the rows themselves, so a 1 GB file
    is checked in the memory a small one needs.
 2. **Write**, only when every row is valid (or, with ``skip_invalid``, the valid ones): read the
-   file again and write each referral through ``services.referral_create`` in one transaction.
+   file again and write the referrals in one transaction, 5,000 at a time with
+   ``referral_bulk.ReferralBulkWriter`` (the rules checked again, the same records, history and
+   audit events as ``services.referral_create`` writes, which ``write="service"`` uses instead).
    The second pass must read exactly the bytes the first one checked (same SHA-256, same rows),
    or nothing is written. If the process dies during the write, the transaction never commits
    and nothing from the file is left; running the import again writes every row once.
