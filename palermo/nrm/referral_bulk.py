@@ -69,6 +69,7 @@ class BulkLookups(services.ReferralLookups):
         self._taken: set[tuple[int, str]] | None = None
         self._asked: set[str] = set()
         self._today: tuple[float, dt.date] | None = None
+        self._routes: dict[tuple, object] = {}
 
     def today(self) -> dt.date:
         """Today, asked of the clock at most once a second (``timezone.localdate`` converts
@@ -107,7 +108,11 @@ class BulkLookups(services.ReferralLookups):
 
     def competent_authority(self, *, on: dt.date, nationalities: list[str], immigration_enforcement: bool,
                             child: bool):
-        r = route(on=on, nationalities=nationalities, immigration_enforcement=immigration_enforcement, child=child)
+        key = (on, tuple(nationalities), immigration_enforcement, child)
+        r = self._routes.get(key)
+        if r is None:  # a pure function of these facts and the dated rules
+            r = self._routes[key] = route(on=on, nationalities=nationalities,
+                                          immigration_enforcement=immigration_enforcement, child=child)
         org = self._authorities.get(r.authority_code)
         if org is None:  # not remembered, or not set up: ask as the service does (which refuses)
             org, r = super().competent_authority(on=on, nationalities=nationalities,
