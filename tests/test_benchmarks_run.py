@@ -21,6 +21,8 @@ RUNS = [
     (["linkage_incremental.py", "--cases", "40"], ["baseline: decrypt + clean", "warm, all referrals (median)"]),
     (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess"]),
     (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
+    (["import_bulk.py", "--sizes", "200,400", "--service-rows", "20"], ["bulk import:", "floor:", "growth exponent",
+                                                                        "service path:"]),
     (["stats.py", "--referrals", "3000", "--repeat", "1"], ["floor: one DuckDB GROUP BY", "all tables counted",
                                                             "whole release"]),
     (["synth.py", "--sizes", "300,600", "--batch-size", "250"], ["floor: raw executemany of the same rows", "growth: time"]),

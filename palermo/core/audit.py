@@ -60,19 +60,41 @@ def audit_record(
     *, actor, action: str, obj=None, object_type: str = "", object_id: str | int = "", detail: dict | None = None
 ) -> AuditEvent:
     """Write one audit event in the current transaction and return it."""
+    event = audit_event_new(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                            detail=detail)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event_new(
+    *, actor, action: str, obj=None, object_type: str = "", object_id: str | int = "", detail: dict | None = None,
+    occurred_at=None,
+) -> AuditEvent:
+    """The audit event ``audit_record`` writes, unsaved."""
+    return AuditEvent(**audit_event_values(actor=actor, action=action, obj=obj, object_type=object_type,
+                                           object_id=object_id, detail=detail, occurred_at=occurred_at))
+
+
+def audit_event_values(
+    *, actor, action: str, obj=None, object_type: str = "", object_id: str | int = "", detail: dict | None = None,
+    occurred_at=None,
+) -> dict:
+    """The fields of the audit event ``audit_record`` writes, by attribute name: for a bulk writer
+    that stores many in its transaction without a model object each
+    (``palermo.nrm.referral_bulk``)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=getattr(actor, "username", "") or "system",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        request_id=current_request_id(),
-        detail=detail or {},
-    )
+    return {
+        "occurred_at": occurred_at or timezone.now(),
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_label": getattr(actor, "username", "") or "system",
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "request_id": current_request_id(),
+        "detail": detail or {},
+    }
 
 
 def _payload(row: Sequence, prev_hash: str, seq: int) -> bytes:

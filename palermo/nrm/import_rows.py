@@ -182,11 +182,13 @@ def _cells(values: dict[str, str], row: int) -> tuple[dict, list[RowError]]:
     return referral, errors
 
 
-def row_referral(values: dict[str, str], row: int, *, actor, rules: bool = True) -> tuple[ReferralIn | None, list[RowError]]:
+def row_referral(values: dict[str, str], row: int, *, actor, rules: bool = True,
+                 lookups: services.ReferralLookups | None = None) -> tuple[ReferralIn | None, list[RowError]]:
     """The row as a ``ReferralIn`` and no errors, or None and every error found.
 
     ``rules=False`` skips the service's rules (a caller about to run ``referral_create``, which
-    checks them itself, on a row already found valid)."""
+    checks them itself, on a row already found valid). ``lookups`` answers the rules' database
+    questions (the importer remembers organisations for the whole file)."""
     encoding = [RowError(row, col, "This value is not UTF-8 text (it has the byte "
                                    f"{b:02X}: perhaps a letter such as é saved in another encoding). "
                                    "Save the file as CSV UTF-8 and import it again")
@@ -201,7 +203,7 @@ def row_referral(values: dict[str, str], row: int, *, actor, rules: bool = True)
     except ValidationError as exc:
         return None, [RowError(row, *_plain(e)) for e in exc.errors()]
     if rules:
-        found = services.referral_validate(actor=actor, data=data)
+        found = services.referral_validate(actor=actor, data=data, lookups=lookups or services.ReferralLookups())
         if found:
             return None, [RowError(row, _rule_column(k), v) for k, v in found.items()]
     return data, []

@@ -7,7 +7,9 @@ Two streamed passes over the file (docs/import.md):
    counts, and a few bytes a row for duplicates — never the rows themselves, so a 1 GB file
    is checked in the memory a small one needs.
 2. **Write**, only when every row is valid (or, with ``skip_invalid``, the valid ones): read the
-   file again and write each referral through ``services.referral_create`` in one transaction.
+   file again and write the referrals in one transaction, 5,000 at a time with
+   ``referral_bulk.ReferralBulkWriter`` (the rules checked again, the same records, history and
+   audit events as ``services.referral_create`` writes, which ``write="service"`` uses instead).
    The second pass must read exactly the bytes the first one checked (same SHA-256, same rows),
    or nothing is written. If the process dies during the write, the transaction never commits
    and nothing from the file is left; running the import again writes every row once.
@@ -31,7 +33,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,10 +56,12 @@ from palermo.nrm.import_rows import (  # noqa: F401 - the columns are part of th
     row_referral,
     shape_error,
 )
+from palermo.nrm.referral_bulk import BATCH, BulkLookups, ReferralBulkWriter, RowRefused
 
 logger = logging.getLogger(__name__)
 MAX_REPORTED = 1000  # errors kept to show; all are counted
 Progress = Callable[[str, int, int], None]  # (stage "checking" or "writing", done, total)
+Write = Literal["bulk", "service"]
 
 
 @dataclass
@@ -95,11 +99,16 @@ class _Checked:
 
 def import_referrals(
     *, actor, path: Path, skip_invalid: bool = False, rejects_path: Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, write: Write = "bulk", batch_size: int = BATCH,
 ) -> ImportResult:
     """Check every row of ``path``, then write them all (with ``skip_invalid``, the valid ones,
     the others going to ``rejects_path``) in one transaction. Problems are returned in the
-    result's ``errors``; nothing is written unless the result has none (or ``skip_invalid``)."""
+    result's ``errors``; nothing is written unless the result has none (or ``skip_invalid``).
+
+    ``write="bulk"`` (the default) writes ``batch_size`` referrals at a time with
+    ``referral_bulk.ReferralBulkWriter``; ``write="service"`` writes each row through
+    ``services.referral_create``. Both store the same records, history and audit events
+    (``tests/nrm/test_import_bulk.py``)."""
     if not actor.has_perm("nrm.create_referral"):
         raise NotAllowed("Only first responders can import referrals")
     result = ImportResult()
@@ -113,7 +122,8 @@ def import_referrals(
                 raise _Refused("invalid_rows", [])
             _refuse_if_imported(result.sha256)
             raw.seek(0)
-            _write(actor=actor, raw=raw, result=result, checked=checked, rejects=rejects, progress=progress)
+            _write(actor=actor, raw=raw, result=result, checked=checked, rejects=rejects, progress=progress,
+                   write=write, batch_size=batch_size)
     except _Refused as refusal:
         result.written = result.rejected = 0
         result.refused = refusal.reason
@@ -175,6 +185,7 @@ def _check(*, actor, raw: BinaryIO, result: ImportResult, keep_invalid: bool, pr
     if problems:
         raise _Refused("bad_header", problems)
     finder, invalid, default_org = DuplicateFinder(), array("L"), _default_org_code(actor)
+    lookups = BulkLookups()  # organisations read once for the file, not once a row
     try:
         for row, values in csvfile.rows():
             if is_blank(values):
@@ -182,7 +193,7 @@ def _check(*, actor, raw: BinaryIO, result: ImportResult, keep_invalid: bool, pr
             result.rows += 1
             problem = shape_error(row, values, header)
             data, errors = (None, [problem]) if problem else row_referral(dict(zip(header, values, strict=True)), row,
-                                                                          actor=actor)
+                                                                          actor=actor, lookups=lookups)
             if errors:
                 result.invalid_rows += 1
                 result.add_errors(errors)
@@ -226,8 +237,9 @@ def _changed() -> _Refused:
 
 
 def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rejects: _Rejects | None,
-           progress: Progress | None) -> None:
-    """Pass 2: the same bytes again, each valid row written, in one transaction."""
+           progress: Progress | None, write: Write = "bulk", batch_size: int = BATCH) -> None:
+    """Pass 2: the same bytes again, each valid row written, in one transaction: in batches
+    (``ReferralBulkWriter``) or one at a time through the service."""
     with transaction.atomic():
         try:
             csvfile = CsvFile(raw)
@@ -239,6 +251,7 @@ def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rej
         skipped = _skipped(checked)
         skip = next(skipped, None)
         rows = 0
+        writer = ReferralBulkWriter(actor=actor, batch_size=batch_size) if write == "bulk" else None
         try:
             for row, values in csvfile.rows():
                 if is_blank(values):
@@ -254,14 +267,27 @@ def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rej
                     dict(zip(header, values, strict=True)), row, actor=actor, rules=False)
                 if errors:
                     raise _changed()
+                if writer is None:
+                    try:
+                        services.referral_create(actor=actor, data=data)
+                    except PalermoError as exc:
+                        raise _write_refused(row, exc) from None
+                    result.written += 1
+                else:
+                    before = writer.written
+                    try:
+                        writer.add(row, data)
+                    except RowRefused as exc:
+                        raise _write_refused(exc.row, exc.error) from None
+                    result.written += writer.written - before
+                if progress and (writer is None or result.written != checked.valid):
+                    progress("writing", result.written, checked.valid)
+            if writer is not None:
                 try:
-                    services.referral_create(actor=actor, data=data)
-                except ValidationFailed as exc:  # a rule that depends on an earlier row: undo them all
-                    raise _Refused("write_refused", [RowError(row, k.split(".")[-1], v) for k, v in exc.fields.items()]
-                                   or [RowError(row, None, exc.message)]) from None
-                except PalermoError as exc:
-                    raise _Refused("write_refused", [RowError(row, None, exc.message)]) from None
-                result.written += 1
+                    writer.flush()
+                except RowRefused as exc:
+                    raise _write_refused(exc.row, exc.error) from None
+                result.written = writer.written
                 if progress:
                     progress("writing", result.written, checked.valid)
         except Unreadable:
@@ -272,6 +298,14 @@ def _write(*, actor, raw: BinaryIO, result: ImportResult, checked: _Checked, rej
             "file_sha256": result.sha256, "bytes": result.bytes, "rows": result.rows, "written": result.written,
             "rejected": result.rejected,
         })
+
+
+def _write_refused(row: int, exc: PalermoError) -> _Refused:
+    """A rule that depends on the database or an earlier row refused ``row``: undo them all."""
+    if isinstance(exc, ValidationFailed):
+        return _Refused("write_refused", [RowError(row, k.split(".")[-1], v) for k, v in exc.fields.items()]
+                        or [RowError(row, None, exc.message)])
+    return _Refused("write_refused", [RowError(row, None, exc.message)])
 
 
 def _reject(rejects: _Rejects | None, header: list[str], row: int, values: list[str], dup: Duplicate | None,

@@ -40,16 +40,48 @@ def _today() -> dt.date:
 # --- referrals ----------------------------------------------------------------------------
 
 
-def referral_validate(*, actor, data: ReferralIn) -> dict[str, str]:
+class ReferralLookups:
+    """The database look-ups the referral rules and ``referral_create`` need, asked afresh each
+    time. The bulk import (``referral_bulk.BulkLookups``) answers the same questions from what it
+    read once for the whole import, or once a batch, so both paths apply one set of rules."""
+
+    def local_authority(self, code: str) -> Organisation | None:
+        return Organisation.objects.filter(code=code, kind="local_authority").first()
+
+    def referring_orgs(self, actor) -> list[Organisation]:
+        return list(Organisation.objects.filter(
+            pk__in=actor.organisations_for(R.FIRST_RESPONDER), is_designated_first_responder=True
+        ))
+
+    def external_reference_taken(self, org: Organisation, external_reference: str) -> bool:
+        return external_reference_taken(org=org, external_reference=external_reference)
+
+    def competent_authority(self, *, on: dt.date, nationalities: list[str], immigration_enforcement: bool,
+                            child: bool):
+        return competent_authority_for(on=on, nationalities=nationalities,
+                                       immigration_enforcement=immigration_enforcement, child=child)
+
+    def rg_due(self, *, received_on: dt.date, nation: str) -> deadlines.Deadline:
+        return deadlines.rg_due(received_on=received_on, nation=nation)
+
+    def today(self) -> dt.date:
+        return _today()
+
+
+_LOOKUPS = ReferralLookups()
+
+
+def referral_validate(*, actor, data: ReferralIn, lookups: ReferralLookups = _LOOKUPS) -> dict[str, str]:
     """Check a referral against the rules without writing anything. Returns {field: message}."""
-    return _referral_check(actor=actor, data=data)[0]
+    return referral_check(actor=actor, data=data, lookups=lookups)[0]
 
 
-def _referral_check(*, actor, data: ReferralIn) -> tuple[dict[str, str], Organisation | None]:
+def referral_check(*, actor, data: ReferralIn,
+                   lookups: ReferralLookups = _LOOKUPS) -> tuple[dict[str, str], Organisation | None]:
     """The rule errors, and the referring organisation when it could be determined."""
     errors: dict[str, str] = {}
     org = None
-    if data.received_on > _today():
+    if data.received_on > lookups.today():
         errors["received_on"] = "Date the referral was received must be today or in the past"
     elif data.received_on < NRM_START:
         errors["received_on"] = "Date the referral was received must be on or after 1 April 2009, when the NRM began"
@@ -67,7 +99,7 @@ def _referral_check(*, actor, data: ReferralIn) -> tuple[dict[str, str], Organis
             errors["consent"] = "A child does not need to consent: set consent to not_required"
         if not data.local_authority:
             errors["local_authority"] = "Enter the local authority contacted about the child"
-        elif not Organisation.objects.filter(code=data.local_authority, kind="local_authority").exists():
+        elif lookups.local_authority(data.local_authority) is None:
             errors["local_authority"] = f"No local authority with code {data.local_authority}"
     elif data.consent == "not_required":
         errors["consent"] = "An adult must consent to a referral, or you must make a Duty to Notify report"
@@ -92,11 +124,10 @@ def _referral_check(*, actor, data: ReferralIn) -> tuple[dict[str, str], Organis
             # where age is disputed the person is treated as a child until assessed.
             errors["under_18"] = "The date of birth shows the person was under 18 when referred: answer yes or not sure"
     try:
-        org = _referring_org(actor=actor, code=data.first_responder_org)
+        org = _referring_org(actor=actor, code=data.first_responder_org, lookups=lookups)
     except (NotAllowed, ValidationFailed) as exc:
         errors["first_responder_org"] = exc.message
-    if org is not None and data.external_reference and external_reference_taken(
-            org=org, external_reference=data.external_reference):
+    if org is not None and data.external_reference and lookups.external_reference_taken(org, data.external_reference):
         errors["external_reference"] = (f"{org.name} already has a referral with the earlier system's reference "
                                         f"{data.external_reference}: each reference can be used once")
     return errors, org
@@ -108,10 +139,8 @@ def external_reference_taken(*, org: Organisation, external_reference: str) -> b
     return Referral.objects.filter(first_responder_org=org, external_reference__iexact=external_reference).exists()
 
 
-def _referring_org(*, actor, code: str) -> Organisation:
-    orgs = list(Organisation.objects.filter(
-        pk__in=actor.organisations_for(R.FIRST_RESPONDER), is_designated_first_responder=True
-    ))
+def _referring_org(*, actor, code: str, lookups: ReferralLookups = _LOOKUPS) -> Organisation:
+    orgs = lookups.referring_orgs(actor)
     if not orgs:
         raise NotAllowed("You must be a first responder at a designated first responder organisation to refer")
     if code:
@@ -124,8 +153,75 @@ def _referring_org(*, actor, code: str) -> Organisation:
     return orgs[0]
 
 
-def _new_reference(prefix: str, year: int) -> str:
+def new_reference(prefix: str, year: int) -> str:
+    """A new referral reference: NRM or DTN, the year received, eight random hex digits."""
     return f"{prefix}-{year}-{uuid.uuid4().hex[:8].upper()}"
+
+
+_new_reference = new_reference
+
+
+def referral_new(*, actor, data: ReferralIn, org: Organisation,
+                 lookups: ReferralLookups = _LOOKUPS) -> tuple[Person | None, Referral, list[str]]:
+    """The unsaved person (None for an anonymous Duty to Notify report), referral and sorted
+    exploitation type codes of a referral that passed :func:`referral_check`. Shared by
+    ``referral_create`` (one at a time) and the bulk import (``referral_bulk``), so both store the
+    same values."""
+    person = None
+    if data.person is not None and not (data.consent == "refused" and data.anonymous):
+        p = data.person
+        person = Person(
+            given_name=p.given_name.strip(), family_name=p.family_name.strip(), aliases="\n".join(p.aliases),
+            date_of_birth=p.date_of_birth, dob_precision=p.dob_precision if p.date_of_birth else "unknown",
+            claimed_age=p.claimed_age, assessed_age=p.assessed_age, gender=p.gender,
+            nationalities=p.nationalities, languages=p.languages, interpreter_needed=p.interpreter_needed,
+            contact_details=p.contact_details,
+        )
+        person.refresh_blind_indexes()
+        person._history_user = actor
+    la = lookups.local_authority(data.local_authority) if data.local_authority else None
+    referral = Referral(
+        reference=new_reference("NRM" if data.consent != "refused" else "DTN", data.received_on.year),
+        external_reference=data.external_reference, person=person, first_responder_org=org, officer=actor, received_on=data.received_on,
+        nation=data.nation, police_force_area=data.police_force_area,
+        exploitation_location=data.exploitation_location, exploitation_country=data.exploitation_country,
+        indicators=sorted(set(data.indicators)), flags=sorted(set(data.flags)), narrative=data.narrative,
+        age_at_exploitation=data.age_at_exploitation, under_18=data.under_18, local_authority=la,
+        consent=data.consent, immigration_enforcement=data.immigration_enforcement,
+    )
+    referral._history_user = actor
+    return person, referral, sorted(set(data.exploitation_types))
+
+
+def referral_outcome_new(*, actor, data: ReferralIn, referral: Referral,
+                         lookups: ReferralLookups = _LOOKUPS) -> tuple[DutyToNotify | None, Case | None, dict]:
+    """What a saved referral opens: a Duty to Notify report (an adult who does not consent), or
+    an NRM case routed by the dated rule with its reasonable grounds target date. Unsaved, with
+    the detail of the audit event that records it."""
+    person = referral.person
+    authority, rt = lookups.competent_authority(
+        on=data.received_on,
+        nationalities=person.nationalities if person else [],
+        immigration_enforcement=data.immigration_enforcement,
+        child=referral.is_child,
+    )
+    if data.consent == "refused":
+        dtn = DutyToNotify(reference=referral.reference, referral=referral, anonymous=person is None, received_by=authority)
+        return dtn, None, {"anonymous": dtn.anonymous}
+    due = lookups.rg_due(received_on=data.received_on, nation=data.nation)
+    case = Case(
+        referral=referral, competent_authority=authority, routing_version=f"{rt.version}:{rt.rule}",
+        rg_due=due.due, rg_due_version=due.version,
+    )
+    case._history_user = actor
+    return None, case, {"competent_authority": authority.code, "rg_due": due.due.isoformat(),
+                        "rg_due_version": due.version, "child": referral.is_child}
+
+
+def referral_step_values(*, actor, case: Case) -> dict:
+    """The first step in a new (saved) case's history, referred, by attribute name."""
+    return {"case_id": case.pk, "action": "refer", "from_status": "", "to_status": workflow.REFERRED,
+            "actor_id": actor.pk, "on": case.referral.received_on}
 
 
 @transaction.atomic
@@ -135,57 +231,24 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
     Notify report instead (seed note §5.1; design.md), which may be anonymous."""
     if not actor.has_perm("nrm.create_referral"):
         raise NotAllowed("Only first responders can refer a potential victim")
-    errors, org = _referral_check(actor=actor, data=data)
+    errors, org = referral_check(actor=actor, data=data)
     if errors:
         raise ValidationFailed("The referral has errors", errors)
-    person = None
-    if data.person is not None and not (data.consent == "refused" and data.anonymous):
-        p = data.person
-        person = Person.objects.create(
-            given_name=p.given_name.strip(), family_name=p.family_name.strip(), aliases="\n".join(p.aliases),
-            date_of_birth=p.date_of_birth, dob_precision=p.dob_precision if p.date_of_birth else "unknown",
-            claimed_age=p.claimed_age, assessed_age=p.assessed_age, gender=p.gender,
-            nationalities=p.nationalities, languages=p.languages, interpreter_needed=p.interpreter_needed,
-            contact_details=p.contact_details,
-        )
+    person, referral, types = referral_new(actor=actor, data=data, org=org)
+    if person is not None:
+        person.save()
+        referral.person = person
         audit_record(actor=actor, action="person.create", obj=person)
-    la = Organisation.objects.filter(code=data.local_authority, kind="local_authority").first() if data.local_authority else None
-    referral = Referral.objects.create(
-        reference=_new_reference("NRM" if data.consent != "refused" else "DTN", data.received_on.year),
-        external_reference=data.external_reference, person=person, first_responder_org=org, officer=actor, received_on=data.received_on,
-        nation=data.nation, police_force_area=data.police_force_area,
-        exploitation_location=data.exploitation_location, exploitation_country=data.exploitation_country,
-        indicators=sorted(set(data.indicators)), flags=sorted(set(data.flags)), narrative=data.narrative,
-        age_at_exploitation=data.age_at_exploitation, under_18=data.under_18, local_authority=la,
-        consent=data.consent, immigration_enforcement=data.immigration_enforcement,
-    )
-    ReferralExploitationType.objects.bulk_create(
-        [ReferralExploitationType(referral=referral, code=c) for c in sorted(set(data.exploitation_types))]
-    )
-    authority, rt = competent_authority_for(
-        on=data.received_on,
-        nationalities=person.nationalities if person else [],
-        immigration_enforcement=data.immigration_enforcement,
-        child=referral.is_child,
-    )
-    if data.consent == "refused":
-        dtn = DutyToNotify.objects.create(
-            reference=referral.reference, referral=referral, anonymous=person is None, received_by=authority
-        )
-        audit_record(actor=actor, action="duty_to_notify.create", obj=dtn, detail={"anonymous": dtn.anonymous})
+    referral.save()
+    ReferralExploitationType.objects.bulk_create([ReferralExploitationType(referral=referral, code=c) for c in types])
+    dtn, case, detail = referral_outcome_new(actor=actor, data=data, referral=referral)
+    if dtn is not None:
+        dtn.save()
+        audit_record(actor=actor, action="duty_to_notify.create", obj=dtn, detail=detail)
         return referral
-    due = deadlines.rg_due(received_on=data.received_on, nation=data.nation)
-    case = Case.objects.create(
-        referral=referral, competent_authority=authority, routing_version=f"{rt.version}:{rt.rule}",
-        rg_due=due.due, rg_due_version=due.version,
-    )
-    CaseTransition.objects.create(case=case, action="refer", from_status="", to_status=workflow.REFERRED,
-                                  actor=actor, on=data.received_on)
-    audit_record(
-        actor=actor, action="referral.create", obj=referral,
-        detail={"case_id": case.pk, "competent_authority": authority.code, "rg_due": due.due.isoformat(),
-                "rg_due_version": due.version, "child": referral.is_child},
-    )
+    case.save()
+    CaseTransition(**referral_step_values(actor=actor, case=case)).save()
+    audit_record(actor=actor, action="referral.create", obj=referral, detail={"case_id": case.pk, **detail})
     return referral
 
 

@@ -91,7 +91,9 @@ def test_import_command_refuses_a_bad_file_and_reports(world, tmp_path, capsys):
 def test_import_command_writes_a_good_file(world, tmp_path, capsys):
     f = write(tmp_path / "ok.csv", [row(), row(family_name="Other")])
     call_command("import", "referrals", str(f), "--as", world.responder.username)
-    assert "Imported 2 of 2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported 2 of 2" in out
+    assert "run `palermo link run`" in out  # the bulk path scores no one row by row
 
 
 def test_only_first_responders_import(world, tmp_path):

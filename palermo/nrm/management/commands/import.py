@@ -69,6 +69,9 @@ class Command(BaseCommand):
             raise CommandError(f"{_plural(result.error_count, 'error')} in {_plural(result.rows, 'row')}: "
                                f"nothing was written.{hint}")
         self.stdout.write(f"Imported {result.written:,} of {result.rows:,} referrals.")
+        if result.written:
+            self.stdout.write("The new people have not been compared with people already known: "
+                              "run `palermo link run` to propose possible matches.")
         if result.rejected:
             self.stdout.write(
                 f"{_plural(result.rejected, 'row')} rejected: written to {rejects}.\n"
