@@ -83,6 +83,21 @@ def run(*, rows: int = 1_000_000, sizes: list[int] | None = None, service_rows: 
     summary = {"benchmark": "import_bulk", "database": results[0]["database"], "sizes": results,
                "growth_exponent": exponent, "floor_growth_exponent": floor_exponent, "goal_ratio": 0.30,
                "goal_met": all(r["ratio"] >= 0.30 for r in results)}
+    # the shape make bench collects (benchmarks/_common.py)
+    sys.path.insert(0, str(ROOT))
+    from benchmarks._common import measure
+
+    summary["options"] = {"sizes": sizes, "service_rows": service_rows, "batch_size": batch_size}
+    summary["measures"] = [
+        measure(f"bulk import {r['rows']:,} rows", r["bulk_rate"], "rows/s", floor=r["floor_rate"],
+                floor_name="raw executemany of the same rows", better="higher", goal="≥ 0.30 of the floor",
+                met=r["ratio"] >= 0.30, cpu_ratio=r["cpu_ratio"])
+        for r in results
+    ]
+    summary["peak_rss_mb"] = max(r["peak_rss_mb"] for r in results)
+    summary["notes"] = []
+    if exponent is not None:
+        summary["growth_exponents"] = {"bulk": round(exponent, 2), "floor": round(floor_exponent, 2)}
     if not quiet:
         print(f"\nBulk referral import vs raw executemany floor ({summary['database']}; goal: bulk ≥ 30% of the floor)")
         print(f"{'rows':>10} {'bulk rows/s':>12} {'floor rows/s':>13} {'ratio':>7} {'CPU ratio':>10} {'bulk s':>8} "
@@ -228,12 +243,15 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=5000)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, default=None, help="also write the result here")
     args = ap.parse_args()
     if args.child:
         return _child(args.child, args.out, args.service_rows, args.narrative_chars, args.batch_size)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
-    run(rows=args.rows, sizes=sizes, service_rows=args.service_rows, narrative_chars=args.narrative_chars,
-        batch_size=args.batch_size)
+    out = run(rows=args.rows, sizes=sizes, service_rows=args.service_rows, narrative_chars=args.narrative_chars,
+              batch_size=args.batch_size)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2, default=str))
 
 
 if __name__ == "__main__":

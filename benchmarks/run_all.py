@@ -84,6 +84,11 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
         "small": [["--rows", "20000", "--service-rows", "500"]],
         "full": [["--rows", "10000"], ["--rows", "100000"], ["--rows", "1000000", "--service-rows", "2000"]],
     },
+    "import_bulk": {
+        "tiny": [["--sizes", "200,400", "--service-rows", "20"]],
+        "small": [["--sizes", "10000,100000", "--service-rows", "500"]],
+        "full": [["--sizes", "10000,100000,1000000", "--service-rows", "2000"]],
+    },
     "synth": {
         "tiny": [["--sizes", "300,600", "--batch-size", "250"]],
         "small": [["--sizes", "10000,100000"]],
@@ -93,7 +98,7 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
 # the option that holds the size, for benchmarks whose full size is a growth series
 GROWTH = {"stats": "--referrals", "audit_chain": "--events", "import_decisions": "--rows"}
 # benchmarks that use Palermo's database (also run on PostgreSQL with --postgres)
-ON_DATABASE = {"http_api", "overdue", "nrm", "audit_chain", "linkage_incremental", "import_decisions", "import_memory"}
+ON_DATABASE = {"import_bulk", "http_api", "overdue", "nrm", "audit_chain", "linkage_incremental", "import_decisions", "import_memory"}
 
 
 def run_one(name: str, args: list[str], *, postgres: bool, workdir: Path) -> dict:
