@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "palermo.retention",
     "palermo.stats",
     "palermo.releases",
+    "palermo.casework",
+    "palermo.letters",
     "palermo.web",
     "palermo.api",
 ]
@@ -120,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "palermo.web.context_processors.palermo",
+                "palermo.casework.context_processors.casework",
             ],
         },
     },

@@ -65,8 +65,7 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     elif f.age_group == "adult":
         qs = qs.filter(referral__under_18="no")
     if f.reference:
-        ref = f.reference.strip()
-        qs = qs.filter(Q(referral__reference__iexact=ref) | Q(referral__external_reference__iexact=ref))
+        qs = qs.filter(reference_q(f.reference))
     if f.external_reference:
         qs = qs.filter(referral__external_reference__iexact=f.external_reference.strip())
     if f.due in {"overdue", "soon"}:
@@ -78,6 +77,19 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         qs = qs.filter(Q(referral__person__full_name_bi=by_full) | Q(referral__person__family_name_bi=by_family))
         audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
     return qs.distinct().order_by("rg_due", "id") if f.due else qs.distinct()
+
+
+# A shorter fragment matches a full reference only: "26" would otherwise match most cases.
+PARTIAL_REFERENCE_MIN = 4
+
+
+def reference_q(text: str) -> Q:
+    """Palermo's reference or the earlier system's, whole or in part, case-insensitive: the
+    8-character tail of ``NRM-2026-1A2B3C4D`` alone finds the case (issue 14)."""
+    ref = text.strip()
+    if len(ref) < PARTIAL_REFERENCE_MIN:
+        return Q(referral__reference__iexact=ref) | Q(referral__external_reference__iexact=ref)
+    return Q(referral__reference__icontains=ref) | Q(referral__external_reference__icontains=ref)
 
 
 def working_day_horizon(today: dt.date, days: int) -> dt.date:
