@@ -138,3 +138,29 @@ def workload_for_user(*, user, today: dt.date | None = None) -> list[dict]:
         out.append({"organisation": org, "people": people, "unallocated": unallocated.count(),
                     "unallocated_overdue": unallocated.filter(overdue_q).count()})
     return out
+
+
+def possible_matches_q(user) -> Q:
+    """Cases whose person has a pending possible match the user may see: both people must be on
+    cases where the user sees identity (``linkage.rules``), which for a role in
+    ``IDENTITY_ROLES`` means both have a case in the user's scope. Nobody else sees any."""
+    from palermo.linkage.models import PENDING, LinkCandidate
+    from palermo.nrm.rules import case_scope_q
+
+    if not can_search_identity(user):
+        return Q(pk__in=[])
+    visible = Case.objects.filter(case_scope_q(user)).exclude(referral__person__isnull=True).values("referral__person_id")
+    pending = LinkCandidate.objects.filter(status=PENDING, person_a_id__in=visible, person_b_id__in=visible)
+    return (Q(referral__person_id__in=pending.values("person_a_id"))
+            | Q(referral__person_id__in=pending.values("person_b_id")))
+
+
+def possible_match_count_for_user(*, user) -> int:
+    """Open cases in scope with a possible match waiting for a caseworker's decision."""
+    return (case_list_for_user(user=user, filters=CaseFilters())
+            .filter(possible_matches_q(user), status__in=workflow.OPEN_STATUSES).count())
+
+
+def possible_match_case_ids(*, user, case_ids) -> set[int]:
+    """Of ``case_ids``, those with a possible match the user may see (the case list's tag)."""
+    return set(Case.objects.filter(pk__in=list(case_ids)).filter(possible_matches_q(user)).values_list("pk", flat=True))

@@ -30,6 +30,7 @@ class CaseFilters:
     name: str | None = None  # exact name search through the blind index (audited)
     reference: str | None = None  # Palermo's reference, or the earlier system's (loading history)
     external_reference: str | None = None  # the earlier system's reference only
+    possible_matches: bool = False  # only cases with a possible match the user may see (issue 14)
 
 
 # Encrypted columns a list never shows: not read, so not decrypted (each costs a Fernet
@@ -70,6 +71,10 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         qs = qs.filter(referral__external_reference__iexact=f.external_reference.strip())
     if f.due in {"overdue", "soon"}:
         qs = _filter_due(qs, f.due, today)
+    if f.possible_matches:
+        from palermo.casework.selectors import possible_matches_q
+
+        qs = qs.filter(possible_matches_q(user))
     if f.name:
         parts = f.name.split()
         by_full = person_full_name_index(" ".join(parts[:-1]), parts[-1]) if parts else ""

@@ -34,3 +34,22 @@ def allocation_panel(context, case) -> dict | None:
         "url": reverse("casework:case_allocate", args=[case.pk]) if open_ and services.may_allocate(user, case) else "",
         "others": services.may_allocate_to_others(user, case),
     }
+
+
+@register.simple_tag(takes_context=True)
+def casework_dashboard(context) -> dict | None:
+    """The dashboard's casework figures: possible matches to check (roles that see identity),
+    cases allocated to a decision maker, unallocated cases for a team leader. None when the
+    role has none of them."""
+    from palermo.accounts import roles as R
+
+    user = context["request"].user
+    if not selectors.can_search(user):
+        return None
+    out = {"matches": selectors.possible_match_count_for_user(user=user) if selectors.can_search_identity(user) else None,
+           "mine": None, "unallocated": None}
+    if user.has_role(R.DECISION_MAKER):
+        out["mine"] = len(selectors.my_cases_for_user(user=user))
+    if user.has_role(R.TEAM_LEADER):
+        out["unallocated"] = sum(t["unallocated"] for t in selectors.workload_for_user(user=user))
+    return out
