@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-pg install assets chromium lint demo bench clean
+.PHONY: run test test-sqlite test-pg install assets chromium pango lint demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ assets: node_modules/.installed install
 chromium:
 	sh scripts/ensure_chromium.sh
 
-run: install assets
+# Debian's Pango for WeasyPrint (decision letters as PDF).
+pango:
+	sh scripts/ensure_pango.sh
+
+run: install assets pango
 	$(BIN)/palermo demo
 	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above (users marked * also enter the code that '$(BIN)/palermo demo code' prints)."
 	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo serve --bind $(HOST)
@@ -38,7 +42,7 @@ run: install assets
 demo: install
 	$(BIN)/palermo demo
 
-test: install assets chromium
+test: install assets chromium pango
 	$(BIN)/ruff check palermo tests benchmarks
 	$(BIN)/python -m palermo law check
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-pg

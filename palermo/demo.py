@@ -56,6 +56,8 @@ USERS = [
     ("responder.gmp", R.FIRST_RESPONDER, "GMP", "Sam Manchester"),
     ("responder.ngo", R.FIRST_RESPONDER, "SALVARMY", "Jo Outreach"),
     ("decider", R.DECISION_MAKER, "SCA", "Dana Decider"),
+    ("decider2", R.DECISION_MAKER, "SCA", "Sasha Casework"),
+    ("teamlead", R.TEAM_LEADER, "SCA", "Taylor Lead"),
     ("reviewer", R.REVIEWER, "SCA", "Robin Reviewer"),
     ("decider.ieca", R.DECISION_MAKER, "IECA", "Morgan Enforcement"),
     ("reviewer.ieca", R.REVIEWER, "IECA", "Casey Second"),
@@ -418,6 +420,12 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     permit_applications = permits_load(users, seed=seed)
     support = support_demo_load(users, seed=seed)
     releases = private_releases_load(users)
+    from palermo.casework.demo import casework_demo_load
+    from palermo.letters.demo import letters_demo_load
+
+    allocations = casework_demo_load(users, seed=seed)
+    letters = letters_demo_load(users)
     return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
-            "permit_applications": permit_applications, "support": support, "private_releases": releases}
+            "permit_applications": permit_applications, "support": support, "private_releases": releases,
+            "allocations": allocations, "letters": letters}

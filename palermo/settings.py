@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "palermo.stats",
     "palermo.releases",
     "palermo.synth",
+    "palermo.casework",
+    "palermo.letters",
     "palermo.web",
     "palermo.api",
 ]
@@ -123,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "palermo.web.context_processors.palermo",
+                "palermo.casework.context_processors.casework",
             ],
         },
     },

@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("palermo.releases.urls")),
     path("", include("palermo.support.urls")),
     path("", include("palermo.permits.urls")),
+    path("", include("palermo.casework.urls")),
+    path("", include("palermo.letters.urls")),
     path("", include("palermo.web.urls")),
 ]

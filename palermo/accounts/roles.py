@@ -17,6 +17,9 @@ INTELLIGENCE_OFFICER = "intelligence_officer"
 ANALYST = "analyst"
 MONITOR = "monitor"
 ADMINISTRATOR = "administrator"
+# Allocates a competent authority's cases to its decision makers and sees their workload
+# (issue 14); sees the cases routed there by reference and pseudonym, never identity.
+TEAM_LEADER = "team_leader"
 
 ROLE_CHOICES = [
     (FIRST_RESPONDER, "First responder"),
@@ -28,6 +31,7 @@ ROLE_CHOICES = [
     (ANALYST, "Analyst"),
     (MONITOR, "Monitor"),
     (ADMINISTRATOR, "Administrator"),
+    (TEAM_LEADER, "Team leader"),
 ]
 ROLE_LABELS = dict(ROLE_CHOICES)
 
@@ -36,6 +40,7 @@ ROLE_ORG_KINDS = {
     FIRST_RESPONDER: {"police_force", "border_agency", "local_authority", "ngo", "support_provider"},
     DECISION_MAKER: {"competent_authority"},
     REVIEWER: {"competent_authority"},
+    TEAM_LEADER: {"competent_authority"},
     SUPPORT_WORKER: {"support_provider", "ngo"},
     CHILDRENS_SERVICES: {"local_authority"},
     INTELLIGENCE_OFFICER: {"police_force", "border_agency", "competent_authority"},
@@ -54,7 +59,8 @@ IDENTITY_ROLES = {FIRST_RESPONDER, DECISION_MAKER, REVIEWER, CHILDRENS_SERVICES,
 # Granting one needs a second administrator (four eyes); analysts, monitors and administrators
 # see aggregates, the audit log or accounts, never case records.
 CASE_CONTENT_ROLES = frozenset(
-    {FIRST_RESPONDER, DECISION_MAKER, REVIEWER, CHILDRENS_SERVICES, SUPPORT_WORKER, INTELLIGENCE_OFFICER}
+    {FIRST_RESPONDER, DECISION_MAKER, REVIEWER, CHILDRENS_SERVICES, SUPPORT_WORKER, INTELLIGENCE_OFFICER,
+     TEAM_LEADER}
 )
 
 # Roles granted only when a second administrator approves: the case-content roles, and the
@@ -64,4 +70,4 @@ ROLES_NEEDING_SECOND_ADMINISTRATOR = CASE_CONTENT_ROLES | {ADMINISTRATOR}
 
 # Roles whose holders must pass a second factor (a TOTP code) at every sign-in: they decide on
 # people, see intelligence, or manage who may see what. Others may turn it on for themselves.
-TWO_FACTOR_ROLES = frozenset({DECISION_MAKER, REVIEWER, INTELLIGENCE_OFFICER, ADMINISTRATOR})
+TWO_FACTOR_ROLES = frozenset({DECISION_MAKER, REVIEWER, INTELLIGENCE_OFFICER, ADMINISTRATOR, TEAM_LEADER})

@@ -24,6 +24,7 @@ from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, Val
 from palermo.linkage import services
 from palermo.linkage.models import CONFIRMED, PENDING, WITHDRAWN, reason_codes_for
 from palermo.linkage.selectors import cluster_page_for_user, others_as_likely, pending_match_shares
+from palermo.linkage.strength import evidence, evidence_words, share_words
 from palermo.nrm.models import Case
 from palermo.nrm.selectors import case_get_for_user
 from palermo.people.countries import country_name
@@ -145,7 +146,8 @@ def case_candidates(request, case_id: int):
                 return redirect("linkage:case_candidates", case_id=case.pk)
         bound = (cand.pk, form)
     this = _person_view(case.referral.person, request.user) if case.referral.person_id else None
-    flagged = others_as_likely(pending_match_shares(candidates))
+    shares = pending_match_shares(candidates)
+    flagged = others_as_likely(shares)
     rows = []
     for cand in candidates:
         other = cand.person_b if cand.person_a_id == case.referral.person_id else cand.person_a
@@ -157,8 +159,11 @@ def case_candidates(request, case_id: int):
                 form = bound[1]
             else:
                 form = (DecisionForm if cand.status == PENDING else UnlinkForm)(prefix=f"c{cand.pk}")
+        share = shares.get(cand.pk, cand.match_probability)
         rows.append({"candidate": cand, "other": _person_view(other, request.user), "form": form,
-                     "percent": round(100 * cand.match_probability),
+                     # never a rounded percentage: the odds share in words and which fields agree
+                     "strength": share_words(share),
+                     "evidence": evidence_words(evidence(case.referral.person, other)),
                      # as likely to be one of the others: say so before anyone confirms it
                      "others_as_likely": flagged.get(cand.pk, 0)})
     error_form = bound[1] if bound else None

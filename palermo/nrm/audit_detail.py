@@ -25,6 +25,7 @@ _FIXED = {
     "nation": lambda: {code for code, _ in NATION_CHOICES},
     "age_group": lambda: {"child", "adult"},
     "due": lambda: {"overdue", "soon"},
+    "possible_matches": lambda: {"True"},
 }
 
 
@@ -44,7 +45,7 @@ def case_filters_for_audit(filters: CaseFilters) -> dict:
     """``{"filters": {field: code}, "unrecognised_filters": [field, …]}`` for an audit detail."""
     known, unrecognised = {}, []
     for field, value in vars(filters).items():
-        if value in (None, ""):
+        if value is None or value == "" or value is False:
             continue
         code = _known(field, str(value))
         if code is None:

@@ -34,7 +34,7 @@ from palermo.nrm.models import Case, Decision
 from palermo.nrm.rules import case_scope_q
 from palermo.nrm.selectors import _filter_due, decisions_awaiting_review_for_user, dtn_list_for_user
 
-CASE_ROLES = {R.FIRST_RESPONDER, R.DECISION_MAKER, R.REVIEWER, R.CHILDRENS_SERVICES}
+CASE_ROLES = {R.FIRST_RESPONDER, R.DECISION_MAKER, R.REVIEWER, R.CHILDRENS_SERVICES, R.TEAM_LEADER}
 AGGREGATE_ROLES = {R.ANALYST, R.MONITOR}
 MEDIAN_WINDOW_DAYS = 90
 

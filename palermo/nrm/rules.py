@@ -1,7 +1,7 @@
 """Object permissions for NRM cases (the ``rules`` package). Scope follows the organisation:
 
 * first responders: referrals their own organisation made;
-* decision makers and reviewers: cases routed to their competent authority;
+* decision makers, reviewers and team leaders: cases routed to their competent authority;
 * children's services: child cases whose local authority is theirs;
 * everyone else (analysts, monitors, administrators, intelligence officers, support workers
   until placements exist): no case records; aggregates only.
@@ -22,7 +22,7 @@ def case_scope_q(user, prefix: str = "") -> Q:
     q = Q(pk__in=[])
     if orgs := user.organisations_for(R.FIRST_RESPONDER):
         q |= Q(**{f"{prefix}referral__first_responder_org__in": orgs})
-    if orgs := user.organisations_for(R.DECISION_MAKER, R.REVIEWER):
+    if orgs := user.organisations_for(R.DECISION_MAKER, R.REVIEWER, R.TEAM_LEADER):
         q |= Q(**{f"{prefix}competent_authority__in": orgs})
     if orgs := user.organisations_for(R.CHILDRENS_SERVICES):
         q |= Q(**{f"{prefix}referral__local_authority__in": orgs, f"{prefix}referral__under_18__in": ["yes", "not_sure"]})
@@ -36,7 +36,7 @@ def case_in_scope(user, case) -> bool:
     ref = case.referral
     if ref.first_responder_org_id in user.organisations_for(R.FIRST_RESPONDER):
         return True
-    if case.competent_authority_id in user.organisations_for(R.DECISION_MAKER, R.REVIEWER):
+    if case.competent_authority_id in user.organisations_for(R.DECISION_MAKER, R.REVIEWER, R.TEAM_LEADER):
         return True
     return ref.is_child and ref.local_authority_id in user.organisations_for(R.CHILDRENS_SERVICES)
 

@@ -30,6 +30,7 @@ class CaseFilters:
     name: str | None = None  # exact name search through the blind index (audited)
     reference: str | None = None  # Palermo's reference, or the earlier system's (loading history)
     external_reference: str | None = None  # the earlier system's reference only
+    possible_matches: bool = False  # only cases with a possible match the user may see (issue 14)
 
 
 # Encrypted columns a list never shows: not read, so not decrypted (each costs a Fernet
@@ -68,12 +69,15 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     elif f.age_group == "adult":
         qs = qs.filter(referral__under_18="no")
     if f.reference:
-        ref = f.reference.strip()
-        qs = qs.filter(Q(referral__reference__iexact=ref) | Q(referral__external_reference__iexact=ref))
+        qs = qs.filter(reference_q(f.reference))
     if f.external_reference:
         qs = qs.filter(referral__external_reference__iexact=f.external_reference.strip())
     if f.due in {"overdue", "soon"}:
         qs = _filter_due(qs, f.due, today)
+    if f.possible_matches:
+        from palermo.casework.selectors import possible_matches_q
+
+        qs = qs.filter(possible_matches_q(user))
     if f.name:
         parts = f.name.split()
         by_full = person_full_name_index(" ".join(parts[:-1]), parts[-1]) if parts else ""
@@ -83,6 +87,19 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     # Every filter above is on the case or a row it points to (never a join to many rows), so each
     # case comes once: no DISTINCT.
     return qs.order_by("rg_due", "id") if f.due else qs
+
+
+# A shorter fragment matches a full reference only: "26" would otherwise match most cases.
+PARTIAL_REFERENCE_MIN = 4
+
+
+def reference_q(text: str) -> Q:
+    """Palermo's reference or the earlier system's, whole or in part, case-insensitive: the
+    8-character tail of ``NRM-2026-1A2B3C4D`` alone finds the case (issue 14)."""
+    ref = text.strip()
+    if len(ref) < PARTIAL_REFERENCE_MIN:
+        return Q(referral__reference__iexact=ref) | Q(referral__external_reference__iexact=ref)
+    return Q(referral__reference__icontains=ref) | Q(referral__external_reference__icontains=ref)
 
 
 def working_day_horizon(today: dt.date, days: int) -> dt.date:

@@ -63,6 +63,9 @@ ERASE: dict[str, dict[str, object]] = {
     "children.traffickinggrading": {"evidence_summary": ""},
     "permits.permitapplication": {"investigation_reference": ""},
     "permits.permitdecision": {"reason_text": ""},
+    # Decision letters (palermo.letters) name the person: the documents go, the record that a
+    # letter was made (which template, when, by whom) stays.
+    "letters.letterdocument": {"html": "", "pdf": ""},
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,

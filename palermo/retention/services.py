@@ -28,6 +28,7 @@ from palermo.children.models import MissingEpisode, TraffickingGrading
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import ValidationFailed
 from palermo.law.retention import RETENTION_DIR
+from palermo.letters.models import LetterDocument
 from palermo.linkage.models import PENDING, WITHDRAWN, LinkCandidate
 from palermo.nrm.models import Case, CaseTransition, Decision, Referral
 from palermo.people.models import Person
@@ -86,6 +87,8 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
         c["permit_applications"] = erase("permits.permitapplication",
                                          PermitApplication.objects.filter(pk__in=application_ids))
         c["permit_decisions"] = erase("permits.permitdecision", PermitDecision.objects.filter(pk__in=permit_decision_ids))
+        c["letters"] = erase("letters.letterdocument", LetterDocument.objects.filter(letter__case_id__in=case_ids),
+                             erased_on=today)
         c["history_rows"] = (erase_history("nrm.referral", refs) + erase_history("people.person", people)
                              + erase_history("nrm.decision", decision_ids)
                              + erase_history("permits.permitapplication", application_ids)

@@ -27,6 +27,10 @@ def palermo(request) -> dict:
     namespace = getattr(getattr(request, "resolver_match", None), "namespace", "") or ""
     if access.can_list_cases(user):
         nav.append(("cases", _("Cases"), reverse("web:case_list"), (current.startswith("case") or current.startswith("decision")) and namespace == "web"))
+    if user.has_role(R.DECISION_MAKER):
+        nav.append(("my_cases", _("My cases"), reverse("casework:my_cases"), current == "my_cases"))
+    if user.has_role(R.TEAM_LEADER):
+        nav.append(("workload", _("Workload"), reverse("casework:workload"), current == "workload"))
     if access.can_refer(user):
         nav.append(("refer", _("Refer a potential victim"), reverse("web:refer_start"), current.startswith("refer")))
     if user.has_role(R.REVIEWER):

@@ -42,7 +42,7 @@ def _decide(client, grant, action):
 
 def test_case_content_roles_are_named():
     assert R.CASE_CONTENT_ROLES == {R.FIRST_RESPONDER, R.DECISION_MAKER, R.REVIEWER, R.CHILDRENS_SERVICES,
-                                    R.SUPPORT_WORKER, R.INTELLIGENCE_OFFICER}
+                                    R.SUPPORT_WORKER, R.INTELLIGENCE_OFFICER, R.TEAM_LEADER}
     assert R.ROLES_NEEDING_SECOND_ADMINISTRATOR == R.CASE_CONTENT_ROLES | {R.ADMINISTRATOR}
 
 

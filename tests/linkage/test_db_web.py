@@ -50,7 +50,9 @@ def test_page_shows_both_people_to_a_user_who_sees_both(setup):
     resp = client_for(world.decider).get(url(c1))
     assert resp.status_code == 200
     html = resp.content.decode()
-    assert "Possible matches" in html and "91% likely to be the same person" in html
+    assert "Possible matches" in html and "Possible match: strength more than 9 in 10" in html
+    assert "% likely" not in html  # never a rounded percentage (issue 14)
+    assert "Agree: Name" in html  # the evidence: the family names agree
     assert "Ioana Dumitru" in html and "Joana Dumitru" in html  # side by side
     assert c2.referral.reference in html and "Are these the same person?" in html
     assert AuditEvent.objects.filter(action="link.candidates_view", actor=world.decider).exists()
@@ -124,7 +126,7 @@ def test_a_withdrawn_match_is_shown_apart_from_decisions_with_no_form(setup):
     world, c1, c2, cand = setup
     LinkCandidate.objects.filter(pk=cand.pk).update(status="withdrawn", match_probability=0.31)
     html = client_for(world.decider).get(url(c1)).content.decode()
-    assert "No longer proposed" in html and "now 31% likely to be the same person" in html
+    assert "No longer proposed" in html and "strength now about 3 in 10" in html
     assert "Decided" not in html
     assert "Are these the same person?" not in html and "Unlink these records" not in html
     assert "Joana Dumitru" in html

@@ -117,7 +117,11 @@ def things(world):
     # Support: a person awaiting a place (the Salvation Army's allocator may match them) and a
     # person placed with the Salvation Army (its support workers record services, end it).
     awaiting, placed = support_people(world)
+    # a case with a decision in effect, so it has a decision letter (issue 14)
+    lettered = world.case(person=person(given="Ottoline", family="Letterby"))
+    world.rg(lettered)
     return {"case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+            "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
 
@@ -140,9 +144,12 @@ def _value(name: str, route: str, things: dict) -> str:
     values = {
         # the children's routes are about a child's case (an adult's has no safeguarding record)
         "case_id": lambda: (things["child_case"].pk if "children/" in route
+                            else things["lettered"].pk if "/letters" in route
                             else things["support_placement"].case_id if route.startswith("support/") and "services" in route
                             else things["support_awaiting"].pk if route.startswith("support/") else things["case"].pk),
         "episode_id": lambda: things["episode"].pk,
+        "letter_id": lambda: things["lettered"].decision_letters.get().pk,
+        "recipient": lambda: "first_responder",
         "placement_id": lambda: things["support_placement" if route.startswith(("support/", "api/v1/support/"))
                                        else "placement"].pk,
         "notification_id": lambda: things["notification"].pk,
@@ -194,6 +201,10 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
                                            ("responder", "decider", "reviewer", "children", "monitor", "analyst",
                                             "admin", "support")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
+    from palermo.accounts.roles import TEAM_LEADER
+    from tests.factories import make_user
+
+    visitors["team leader"] = web(make_user("t.lead", TEAM_LEADER, world.orgs["SCA"]))
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,
                                                           "password": "test-password-123"})

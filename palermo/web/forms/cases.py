@@ -21,7 +21,9 @@ class CaseFilterForm(GovukForm):
     age_group = forms.ChoiceField(label=_("Child or adult"), required=False)
     due = forms.ChoiceField(label=_("Due"), required=False)
     reference = forms.CharField(label=_("Reference number"), required=False, max_length=40,
-                                help_text=_("Palermo's reference, or the reference the case had in an earlier system"))
+                                help_text=_("Palermo's reference or its last 8 characters, or the reference the case "
+                                            "had in an earlier system"))
+    possible_matches = forms.BooleanField(label=_("Only cases with a possible match to check"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

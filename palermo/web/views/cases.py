@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from palermo.accounts.models import Organisation
+from palermo.casework.selectors import possible_match_case_ids
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.nrm import codes, deadlines, services, workflow
@@ -57,8 +58,12 @@ def case_list(request):
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     columns = [("reference", _("Reference")), ("received", _("Received")), ("status", _("Status")), ("due", _("Next due"))]
+    rows = caseload_rows(page.object_list, today=today)
+    matched = possible_match_case_ids(user=request.user, case_ids=[r["id"] for r in rows])
+    for r in rows:
+        r["possible_match"] = r["id"] in matched
     return render(request, "web/case_list.html", {
-        "form": form, "page": page, "page_numbers": _page_numbers(page), "rows": caseload_rows(page.object_list, today=today),
+        "form": form, "page": page, "page_numbers": _page_numbers(page), "rows": rows,
         "sort": sort, "order": order, "columns": columns, "filtered": bool(filters), "total": paginator.count,
         "exploitation_labels": dict(codes.choices("exploitation_types")),
     })

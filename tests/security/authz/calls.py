@@ -58,6 +58,13 @@ def _case(s: Slot) -> int:
     return s.case.pk
 
 
+def _letter(s: Slot) -> int:
+    """The latest decision letter of the slot's identified case (positive RG and CG in effect)."""
+    from palermo.children.models import DecisionLetter
+
+    return DecisionLetter.objects.filter(case=s.permit_case).order_by("-id").first().pk
+
+
 PAGES = {
     ("GET", "/"): lambda u, s: Call("/"),
     ("GET", "/sign-in/"): lambda u, s: Call("/sign-in/"),
@@ -177,6 +184,16 @@ PAGES = {
     ("GET", "/support/waiting-list/"): lambda u, s: Call("/support/waiting-list/"),
     ("GET", "/support/providers/"): lambda u, s: Call("/support/providers/"),
     ("GET", "/support/providers/<str:code>/"): lambda u, s: Call("/support/providers/SALVARMY/"),
+    # issue 14: search (the tail of the slot's reference), allocation, My cases, decision letters
+    ("GET", "/search/"): lambda u, s: Call("/search/"),
+    ("POST", "/search/"): lambda u, s: Call("/search/", {"q": s.case.referral.reference[-8:].lower()}),
+    ("GET", "/my-cases/"): lambda u, s: Call("/my-cases/"),
+    ("GET", "/workload/"): lambda u, s: Call("/workload/"),
+    ("GET", "/cases/<int:case_id>/allocate/"): lambda u, s: Call(f"/cases/{_case(s)}/allocate/"),
+    ("POST", "/cases/<int:case_id>/allocate/"): lambda u, s: Call(f"/cases/{_case(s)}/allocate/", {
+        "to_user": str(u.users["decision_maker"].pk)}),
+    ("GET", "/cases/<int:case_id>/letters/<int:letter_id>/<slug:recipient>.pdf"): lambda u, s: Call(
+        f"/cases/{s.permit_case.pk}/letters/{_letter(s)}/first_responder.pdf"),
     ("GET", "/api/v1/docs"): lambda u, s: Call("/api/v1/docs"),
     ("GET", "/api/v1/openapi.json"): lambda u, s: Call("/api/v1/openapi.json"),
     ("GET", "/api/v1/"): lambda u, s: Call("/api/v1/"),
@@ -227,6 +244,14 @@ API = {
         "received_on": _today().isoformat(), "nation": "england", "exploitation_types": ["labour"],
         "under_18": "no", "consent": "refused", "anonymous": True}, json=True),
     ("GET", "/api/v1/cases"): lambda u, s: Call("/api/v1/cases?page_size=200"),
+    ("POST", "/api/v1/search"): lambda u, s: Call("/api/v1/search", {"reference": s.case.referral.reference[-8:]}, json=True),
+    ("PUT", "/api/v1/cases/{case_id}/allocation"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/allocation", {
+        "to_user": u.users["decision_maker"].username}, json=True),
+    ("GET", "/api/v1/my-cases"): lambda u, s: Call("/api/v1/my-cases"),
+    ("GET", "/api/v1/workload"): lambda u, s: Call("/api/v1/workload"),
+    ("GET", "/api/v1/cases/{case_id}/letters"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/letters"),
+    ("GET", "/api/v1/cases/{case_id}/letters/{letter_id}/{recipient}.pdf"): lambda u, s: Call(
+        f"/api/v1/cases/{s.permit_case.pk}/letters/{_letter(s)}/first_responder.pdf"),
     ("POST", "/api/v1/cases/search"): lambda u, s: Call("/api/v1/cases/search", {
         "name": f"Ysolde {s.case.referral.person.family_name}"}, json=True),
     ("GET", "/api/v1/cases.csv"): lambda u, s: Call("/api/v1/cases.csv"),

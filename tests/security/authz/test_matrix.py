@@ -44,6 +44,7 @@ VALUES = {"200", "201", "302", "400", "401", "403", "404", "405", "409", "422",
 LISTS = {
     ("page", "GET", "/cases/"): "case", ("page", "GET", "/reviews/"): "review", ("page", "GET", "/duty-to-notify/"): "dtn",
     ("api", "GET", "/api/v1/cases"): "case", ("api", "POST", "/api/v1/cases/search"): "case",
+    ("page", "POST", "/search/"): "case", ("api", "POST", "/api/v1/search"): "case",
     ("api", "GET", "/api/v1/cases.csv"): "case", ("api", "GET", "/api/v1/deadlines"): "case",
     ("api", "GET", "/api/v1/reviews"): "review", ("api", "GET", "/api/v1/duty-to-notify"): "dtn",
     ("export", "CLI", "palermo export cases"): "case",

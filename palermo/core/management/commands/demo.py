@@ -56,6 +56,9 @@ class Command(BaseCommand):
                 f"Children's records: {children['placements']} care placements, {children['episodes']} missing episodes "
                 f"({children['open']} open), {children['gradings']} gradings, {children['age_assessments']} age assessments."
             )
+        if result.get("allocations") or result.get("letters"):
+            self.stdout.write(f"Casework: {result.get('allocations', 0)} cases allocated, "
+                              f"{result.get('letters', 0)} decision letters made.")
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}; * also a 6-digit code):")
         for username_, role, org, _ in USERS:
             mark = "*" if role in TWO_FACTOR_ROLES else " "
