@@ -116,7 +116,7 @@ def test_rg_then_cg_and_the_case_page_shows_only_allowed_actions(client, world):
     assert "Record a conclusive grounds decision" in page and "Withdraw the case" in page
     # CG before the recovery period allows it is refused by the service, shown on the date.
     html = decide(client, case, "positive", ["corroborated"], on=received).content.decode()
-    assert "Cannot record a conclusive grounds decision before" in error_messages(html)[0]
+    assert "You can record the conclusive grounds decision from" in error_messages(html)[0]
     client.logout()
     page = login(client, world.responder).get(f"/cases/{case.pk}/").content.decode()
     assert "Record a conclusive grounds decision" not in page and "Withdraw the case" in page
