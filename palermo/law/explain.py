@@ -70,6 +70,8 @@ def rule_explain(version: str | None, *, nation: str | None = None) -> RuleExpla
             title = template.replace("{value}", _value_words(value.value)) if "{value}" in template else template
         elif template:
             title = template.replace("{value}", "the number of days in force")
+        else:  # no title yet: the first sentence of the description, which is written for people
+            title = params[pid].description.split(". ")[0].strip().rstrip(".")
         if value is not None:
             sources = tuple(s.citation + ("" if s.verified else " (not checked)") for s in value.sources)
     calendar = ""

@@ -74,8 +74,12 @@ def landing_for_user(user) -> list[dict]:
                     "links": [_link(_("Offences and definitions"), reverse("law:index"),
                                     _("Which offences apply to a set of facts, and what the law says."))],
                     "text": _("The intelligence repository is being built. Until it is, you can use the law library.")})
-    if access.is_administrator(user):
-        out.append({"role": R.ROLE_LABELS[R.ADMINISTRATOR],
-                    "links": [_link(_("Users, organisations and role requests"), reverse("admin:index"))],
-                    "text": _("You manage the accounts of your organisation. Palermo shows you no case records.")})
+    if R.ADMINISTRATOR in held:
+        if access.is_administrator(user):
+            links = [_link(_("Users, organisations and role requests"), reverse("admin:index"))]
+            text = _("You manage the accounts of your organisation. Palermo shows you no case records.")
+        else:
+            links = []
+            text = _("Your account cannot open the admin area yet: ask another administrator to give it staff access.")
+        out.append({"role": R.ROLE_LABELS[R.ADMINISTRATOR], "links": links, "text": text})
     return out

@@ -11,6 +11,7 @@ so it is never "overdue".
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -104,3 +105,14 @@ def decision_recorded_words(decision, case) -> str:
     if decision.kind == "conclusive_grounds" and decision.outcome == "positive":
         return head + " " + _("The person is identified as a victim of trafficking and the case is closed.")
     return head
+
+
+_CITATION_RE = re.compile(r"\s*\((?P<source>seed note\s*§[^)]*)\)"
+                          r"|,\s*(?P<inline>seed note\s*§[0-9.]+(?:,\s*fn\s*[0-9]+(?:,\s*[0-9]+)*)?)")
+
+
+def split_citation(text: str) -> tuple[str, str]:
+    """("The definition does not require movement across borders.", "seed note §1") from text
+    that cites in brackets: the words for the page, the citation for a "Source" disclosure."""
+    sources = [m["source"] or m["inline"] for m in _CITATION_RE.finditer(text or "")]
+    return _CITATION_RE.sub("", text or ""), "; ".join(sources)

@@ -113,7 +113,9 @@ def test_rg_then_cg_and_the_case_page_shows_only_allowed_actions(client, world):
     case.refresh_from_db()
     assert case.status == workflow.RECOVERY_PERIOD and case.cg_earliest
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "Record a conclusive grounds decision" in page and "Withdraw the case" in page
+    # The recovery period has not ended: no button, but the day it can be recorded.
+    assert "Record a conclusive grounds decision" not in page and "Withdraw the case" in page
+    assert "You can record the conclusive grounds decision from" in page
     # CG before the recovery period allows it is refused by the service, shown on the date.
     html = decide(client, case, "positive", ["corroborated"], on=received).content.decode()
     assert "You can record the conclusive grounds decision from" in error_messages(html)[0]

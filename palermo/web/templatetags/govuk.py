@@ -273,3 +273,13 @@ def spelled_out(code) -> str:
     from palermo.web.words import ABBREVIATIONS
 
     return f"{ABBREVIATIONS[code]} ({code})" if code in ABBREVIATIONS else code
+
+
+@register.inclusion_tag("govuk/text_with_source.html")
+def text_with_source(text):
+    """Text from law data that cites in brackets ("… (seed note §1).") as plain words, with the
+    citation behind a "Source" disclosure."""
+    from palermo.web.words import split_citation
+
+    plain, source = split_citation(str(text))
+    return {"text": plain, "source": source, "summary": _("Source")}
