@@ -57,7 +57,7 @@ def test_negative_rg_waits_for_review_then_reviewer_agrees(client, world):
     resp = decide(client, case, "negative", ["no_means"])
     assert resp.status_code == 302 and resp["Location"] == f"/cases/{case.pk}/"
     page = client.get(resp["Location"]).content.decode()
-    assert "awaiting second review" in page and "It is awaiting a second review" in page
+    assert "awaiting second review" in page and "It does not take effect until a second reviewer" in page
     decision = Decision.objects.get(case=case)
     assert decision.state == "awaiting_review"
 
