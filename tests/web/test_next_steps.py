@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from palermo.core.models import AuditEvent
 from palermo.nrm.actions import case_actions_for_user
-from palermo.nrm.models import Decision
 from tests.web.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +117,21 @@ def test_every_role_lands_somewhere_useful(client, world, who, expected):
     landing = html.split('id="landing"', 1)[1].split("</div>", 1)[0]
     for href in expected:
         assert f'href="{href}' in landing, (who, href)
+
+
+def test_the_referral_journey_says_which_section_the_user_is_in(client, world):
+    login(client, world.responder)
+    html = client.get("/refer/where/", follow=True).content.decode()
+    assert "Section 1 of 5: About the referral" in html
+    from tests.web.helpers import ADULT_ANSWERS, walk
+
+    walk(client, ADULT_ANSWERS)
+    assert "Section 5 of 5: Check your answers" in client.get("/refer/check-your-answers/").content.decode()
+
+
+def test_abbreviations_are_explained_where_they_are_used():
+    from palermo.web.templatetags.govuk import abbr, spelled_out
+
+    assert str(abbr("SCA")) == '<abbr title="Single Competent Authority">SCA</abbr>'
+    assert spelled_out("IECA") == "Immigration Enforcement Competent Authority (IECA)"
+    assert abbr("XYZ") == "XYZ"

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from palermo.law.explain import RULE_ID_RE, rule_explain
-from palermo.web.words import COUNT_CAP, RG, CG_FROM, RECONSIDERATION, due_words
+from palermo.web.words import CG_FROM, COUNT_CAP, RECONSIDERATION, RG, due_words
 
 pytestmark = pytest.mark.django_db
 

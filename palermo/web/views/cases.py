@@ -27,8 +27,8 @@ from palermo.people.models import Person
 from palermo.web import access
 from palermo.web.forms.cases import KIND_TITLES, CaseFilterForm, DecisionForm, ElementsForm, WithdrawForm
 from palermo.web.selectors import SORTS, caseload_for_user, caseload_rows
-from palermo.web.words import decision_recorded_words
 from palermo.web.views.common import case_or_error, decision_date_errors, requires
+from palermo.web.words import decision_recorded_words
 
 PAGE_SIZE = 25
 

@@ -19,7 +19,15 @@ from palermo.core.exceptions import NotAllowed, ValidationFailed
 from palermo.nrm import codes, services
 from palermo.people.countries import country_name
 from palermo.web import access
-from palermo.web.referral import FIELD_STEPS, SECTION_COUNT, SENT_KEY, STEPS, Journey, pydantic_errors, section_of
+from palermo.web.referral import (
+    FIELD_STEPS,
+    SECTION_COUNT,
+    SENT_KEY,
+    STEPS,
+    Journey,
+    pydantic_errors,
+    section_of,
+)
 from palermo.web.views.common import requires
 
 REFER = requires(access.can_refer, _lazy("Only first responders at a designated organisation can refer a potential victim."))
