@@ -257,7 +257,7 @@ def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
         workflow.next_status(case.status, action)  # refuses unless a negative outcome is in effect
         if case.reconsideration_deadline and data.decided_on > case.reconsideration_deadline:
             raise TransitionRefused(
-                f"Cannot reconsider: the window to ask for it closed on {case.reconsideration_deadline:%A %-d %B %Y}"
+                f"Cannot reconsider: the window closed on {case.reconsideration_deadline:%A %-d %B %Y}"
             )
         state = "effective"
     else:
