@@ -213,10 +213,12 @@ def eligibility_evaluate(rule_id: str, facts: SupportFacts | dict[str, Any], *, 
     if terms.within:
         inner = eligibility_evaluate(terms.within, facts, root=root, _seen=(*_seen, rule_id))
         inner_citations += inner.citations
-        steps.append(Step(f"within {terms.within}", f"{inner.outcome_label.lower()}: {inner.reason}", ()))
-        steps += [Step(f"{terms.within}: {s.test}", s.result, s.citations) for s in inner.rule_path]
+        # Steps are read by caseworkers: the inner rule by its title, never its id.
+        within = _rule_title(terms.within, root)
+        steps.append(Step(f"within {within}", f"{inner.outcome_label.lower()}: {inner.reason}", ()))
+        steps += [Step(f"{within}: {s.test}", s.result, s.citations) for s in inner.rule_path]
         if inner.outcome in {"not_eligible", "not_in_force"}:
-            failures.append(f"{inner.reason} ({terms.within})")
+            failures.append(f"{inner.reason} ({within})")
         elif inner.outcome == "cannot_tell":
             missing.append(inner.reason)
 
@@ -343,3 +345,16 @@ __all__ = [
     "EligibilityAnswer", "EligibilityError", "EligibilityTerms", "SupportFacts", "eligibility_check",
     "eligibility_evaluate", "eligibility_rule_ids", "support_facts_parse",
 ]
+
+
+def _rule_title(rule_id: str, root) -> str:
+    """A rule's name for people: the first sentence of its description, lower-cased at the
+    start ("the Salvation Army's adult victim care contract …"), or the id if it has none."""
+    from palermo.law.parameters import all_parameters
+
+    params = all_parameters(root) if root is not None else all_parameters()
+    p = params.get(rule_id)
+    if p is None:
+        return rule_id
+    first = p.description.split(". ")[0].split(" (")[0].split(":")[0].strip().rstrip(".")
+    return "the rule: " + first[:1].lower() + first[1:]

@@ -65,6 +65,9 @@ class ParameterFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = Field(min_length=10)
+    # What a caseworker reads behind "Why this date?": plain words, ``{value}`` is the value in
+    # force (``palermo.law.explain``). Optional: parameters never shown on a page need none.
+    title: str | None = Field(default=None, min_length=5, max_length=200)
     unit: Unit
     values: list[DatedValue] = Field(min_length=1)
 

@@ -14,7 +14,10 @@ CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.yaml"
 
 class Code(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # What a caseworker reads: plain words, never a citation or an internal code (the label
+    # must not contain "seed note", tests/web/test_plain_words.py); the citation goes in source.
     label: str = Field(min_length=2)
+    source: str | None = None  # shown behind a "Source" disclosure, never in the label
     htcds: str | None = None
     applies_to: list[str] | None = None
     disabled_on: str | None = None

@@ -320,8 +320,7 @@ def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
         workflow.next_status(case.status, action)  # refuses unless a negative outcome is in effect
         if case.reconsideration_deadline and data.decided_on > case.reconsideration_deadline:
             raise TransitionRefused(
-                f"Cannot reconsider: the window closed on {case.reconsideration_deadline:%-d %B %Y} "
-                f"({case.reconsideration_version})"
+                f"Cannot reconsider: the window closed on {case.reconsideration_deadline:%A %-d %B %Y}"
             )
         state = "effective"
     else:
@@ -332,8 +331,8 @@ def decision_record(*, actor, case: Case, data: DecisionIn) -> Decision:
         if stage == "cg":
             if case.cg_earliest and data.decided_on < case.cg_earliest:
                 raise TransitionRefused(
-                    f"Cannot record a conclusive grounds decision before {case.cg_earliest:%-d %B %Y}: "
-                    f"the recovery period allows it from then ({case.cg_earliest_version})"
+                    f"You can record the conclusive grounds decision from {case.cg_earliest:%A %-d %B %Y}, "
+                    "the end of the minimum recovery period"
                 )
         if stage == "rg" and case.rg_decided_on is None and data.decided_on < case.referral.received_on:
             raise TransitionRefused("Cannot decide before the referral was received")

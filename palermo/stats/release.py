@@ -53,6 +53,14 @@ class TableRelease:
             from palermo.stats.periods import Quarter
 
             return f"{code.replace('-', ' ')} ({Quarter(int(year), int(q)).label})"
+        if dim == "band" and code:
+            # The band's label from the dated rule ("8 to 45 days"), never its code.
+            from palermo.law.parameters import parameter_history
+
+            for value in parameter_history("stats.decision_time_bands"):
+                for band in value.value or []:
+                    if band["code"] == code:
+                        return band["label"]
         return self.snapshot.label(dim, code)
 
     def total(self) -> Cell:

@@ -63,6 +63,28 @@ STEPS = {s.slug: s for s in [
     Step("contact", F.ContactForm, _("How can the person be contacted safely?")),
 ]}
 
+# The journey's sections, shown as "Section 2 of 5: What happened" so the first responder knows
+# where they are (GOV.UK "question pages" pattern); the fifth is checking the answers. Which
+# questions a section asks depends on the answers, its number never does.
+SECTIONS = [
+    (_("About the referral"), ("organisation", "where", "under-18", "local-authority", "age-at-exploitation")),
+    (_("What happened"), ("what-happened", "where-exploited", "uk-area", "country", "exploitation-types",
+                          "indicators", "concerns")),
+    (_("Consent"), ("consent", "dtn-identity", "immigration")),
+    (_("About the person"), ("person", "date-of-birth-known", "date-of-birth", "claimed-age", "nationality",
+                             "interpreter", "interpreter-language", "contact")),
+]
+SECTION_COUNT = len(SECTIONS) + 1  # and "Check your answers"
+
+
+def section_of(slug: str) -> tuple[int, str]:
+    """(number, title) of the section a question page belongs to."""
+    for i, (title, slugs) in enumerate(SECTIONS, start=1):
+        if slug in slugs:
+            return i, str(title)
+    raise KeyError(slug)
+
+
 # Where each field of ReferralIn (and of the service's errors) is asked.
 FIELD_STEPS = {
     "first_responder_org": ("organisation", "first-responder-org"),

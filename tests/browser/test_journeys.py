@@ -168,7 +168,10 @@ def test_rg_then_cg_decision_with_second_review(page, pages, people):
     page.fill("#reason-text", "Synthetic: consistent account with several indicators.")
     with page.expect_navigation():
         page.click("button:has-text('Record the decision')")
-    assert "Decision recorded." in page.inner_text(".govuk-notification-banner")
+    banner = page.inner_text(".govuk-notification-banner")
+    assert "Positive reasonable grounds decision recorded." in banner and "A conclusive grounds decision can be made from" in banner
+    # The decision maker's written explanation, on the case for those who decide it (audited).
+    assert "Synthetic: consistent account with several indicators." in page.inner_text("#case-timeline")
     pages.check(page, "case-page-recovery-period")
     case.refresh_from_db()
     assert case.status == workflow.RECOVERY_PERIOD
@@ -182,7 +185,8 @@ def test_rg_then_cg_decision_with_second_review(page, pages, people):
     page.fill("#reason-text", "Synthetic: material inconsistencies.")
     with page.expect_navigation():
         page.click("button:has-text('Record the decision')")
-    assert "awaiting a second review" in page.inner_text(".govuk-notification-banner")
+    banner = page.inner_text(".govuk-notification-banner")
+    assert "Negative conclusive grounds decision recorded." in banner and "until a second reviewer" in banner
     assert "awaiting second review" in page.inner_text("#case-status")
     pages.check(page, "case-page-cg-review")
     pages.sign_out(page)
@@ -222,7 +226,7 @@ def test_caseload_filter_and_sort(page, pages, people):
     pages.check(page, "caseload-overdue")
     rows = page.locator("#caseload tbody tr")
     assert rows.count() == 1 and overdue.reference in rows.first.inner_text()
-    assert "working days overdue" in rows.first.inner_text()
+    assert "Overdue" in rows.first.inner_text()
     page.select_option("#due", "")
     page.select_option("#age-group", "child")
     with page.expect_navigation():

@@ -57,7 +57,7 @@ def test_negative_rg_waits_for_review_then_reviewer_agrees(client, world):
     resp = decide(client, case, "negative", ["no_means"])
     assert resp.status_code == 302 and resp["Location"] == f"/cases/{case.pk}/"
     page = client.get(resp["Location"]).content.decode()
-    assert "awaiting second review" in page and "It is awaiting a second review" in page
+    assert "awaiting second review" in page and "It does not take effect until a second reviewer" in page
     decision = Decision.objects.get(case=case)
     assert decision.state == "awaiting_review"
 
@@ -113,10 +113,12 @@ def test_rg_then_cg_and_the_case_page_shows_only_allowed_actions(client, world):
     case.refresh_from_db()
     assert case.status == workflow.RECOVERY_PERIOD and case.cg_earliest
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "Record a conclusive grounds decision" in page and "Withdraw the case" in page
+    # The recovery period has not ended: no button, but the day it can be recorded.
+    assert "Record a conclusive grounds decision" not in page and "Withdraw the case" in page
+    assert "You can record the conclusive grounds decision from" in page
     # CG before the recovery period allows it is refused by the service, shown on the date.
     html = decide(client, case, "positive", ["corroborated"], on=received).content.decode()
-    assert "Cannot record a conclusive grounds decision before" in error_messages(html)[0]
+    assert "You can record the conclusive grounds decision from" in error_messages(html)[0]
     client.logout()
     page = login(client, world.responder).get(f"/cases/{case.pk}/").content.decode()
     assert "Record a conclusive grounds decision" not in page and "Withdraw the case" in page

@@ -195,32 +195,27 @@ def language_names(codes) -> str:
 
 @register.filter
 def working_days_text(days) -> str:
-    """"3 working days left", "Due today", "2 working days overdue"."""
+    """"Due in 3 working days", "Due today", "Overdue by 2 working days" (no date known here)."""
     if days is None:
         return ""
     days = int(days)
     if days == 0:
         return _("Due today")
     if days > 0:
-        return ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
-    return ngettext("%(n)d working day overdue", "%(n)d working days overdue", -days) % {"n": -days}
+        return ngettext("Due in %(n)d working day", "Due in %(n)d working days", days) % {"n": days}
+    return ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", -days) % {"n": -days}
 
 
 @register.simple_tag
 def next_due_text(next_due) -> str:
-    """Working days to the next date, said the right way for its kind: a conclusive grounds
-    decision is never "overdue" (it has an earliest date, not a deadline)."""
+    """The next due date as what to do about it (``palermo.web.words.due_words``): a conclusive
+    grounds decision is never "overdue" (it has an earliest date, not a deadline), a window in
+    the past is "closed on …", and long counts become dates."""
+    from palermo.web.words import due_words
+
     if not next_due:
         return ""
-    days = next_due.get("working_days_left")
-    if next_due.get("kind") == "conclusive_grounds_possible_from" and days is not None:
-        days = int(days)
-        if days > 0:
-            return ngettext("Possible in %(n)d working day", "Possible in %(n)d working days", days) % {"n": days}
-        if days == 0:
-            return _("Possible from today")
-        return ngettext("Possible for %(n)d working day", "Possible for %(n)d working days", -days) % {"n": -days}
-    return working_days_text(days)
+    return due_words(next_due.get("kind"), next_due.get("date"), next_due.get("working_days_left"))
 
 
 @register.simple_tag(takes_context=True)
@@ -240,3 +235,51 @@ def query_with(context, **changes) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if mapping else key
+
+
+@register.inclusion_tag("govuk/rule_value.html")
+def rule_value(value, version, nation=None, summary=None):
+    """A value (a date, an authority) and, behind a "Why this date?" disclosure, the dated rule
+    that set it in plain words (``palermo.law.explain``). The one way pages show a stored rule
+    version: the raw version string appears only inside the disclosure, for auditors."""
+    from palermo.law.explain import rule_explain
+
+    return {"value": value, "rule": rule_explain(version, nation=nation),
+            "summary": summary or _("Why this date?")}
+
+
+@register.inclusion_tag("govuk/source_details.html")
+def source_details(source, summary=None):
+    """A citation ("seed note §1") behind a "Source" disclosure, never in a label."""
+    return {"source": source, "summary": summary or _("Source")}
+
+
+@register.simple_tag
+def abbr(code):
+    """``<abbr title="Single Competent Authority">SCA</abbr>``: the one helper for the
+    abbreviations caseworkers meet (``palermo.web.words.ABBREVIATIONS``); anything else as given."""
+    from django.utils.html import format_html
+
+    from palermo.web.words import ABBREVIATIONS
+
+    if code in ABBREVIATIONS:
+        return format_html('<abbr title="{}">{}</abbr>', ABBREVIATIONS[code], code)
+    return code
+
+
+@register.filter
+def spelled_out(code) -> str:
+    """"Single Competent Authority (SCA)": the first use on a page, spelled out."""
+    from palermo.web.words import ABBREVIATIONS
+
+    return f"{ABBREVIATIONS[code]} ({code})" if code in ABBREVIATIONS else code
+
+
+@register.inclusion_tag("govuk/text_with_source.html")
+def text_with_source(text):
+    """Text from law data that cites in brackets ("… (seed note §1).") as plain words, with the
+    citation behind a "Source" disclosure."""
+    from palermo.web.words import split_citation
+
+    plain, source = split_citation(str(text))
+    return {"text": plain, "source": source, "summary": _("Source")}

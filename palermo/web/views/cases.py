@@ -18,6 +18,7 @@ from palermo.casework.selectors import possible_match_case_ids
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.nrm import codes, deadlines, services, workflow
+from palermo.nrm.actions import case_actions_for_user
 from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.presenters import case_detail_for_user
 from palermo.nrm.schemas import DecisionIn, ElementsIn, WithdrawIn
@@ -28,6 +29,7 @@ from palermo.web import access
 from palermo.web.forms.cases import KIND_TITLES, CaseFilterForm, DecisionForm, ElementsForm, WithdrawForm
 from palermo.web.selectors import SORTS, caseload_for_user, caseload_rows
 from palermo.web.views.common import case_or_error, decision_date_errors, requires
+from palermo.web.words import decision_recorded_words
 
 PAGE_SIZE = 25
 
@@ -69,27 +71,22 @@ def case_list(request):
     })
 
 
-ACTION_LINKS = {
-    "review": _lazy("Review the negative decision"),
-    "withdraw": _lazy("Withdraw the case"),
+ACTION_URLS = {
+    "decide": lambda case, a: reverse("web:decision_create", args=[case.pk]),
+    "review": lambda case, a: reverse("web:review_detail", args=[a.decision_id]),
+    "elements": lambda case, a: reverse("web:case_elements", args=[case.pk]),
+    "withdraw": lambda case, a: reverse("web:case_withdraw", args=[case.pk]),
 }
 
 
-def _actions(case, allowed: list[str]) -> list[dict]:
-    """The buttons on the case page: one per thing the user may do now, from the workflow."""
+def _actions(request, case) -> list[dict]:
+    """The buttons on the case page from ``case_actions_for_user``: one primary, the others
+    secondary, and for an action not possible yet the day it will be (no button)."""
     out = []
-    if any(a.startswith(("rg_", "cg_", "reconsider_")) for a in allowed):
-        kind = _decision_kind(case)
-        out.append({"key": "decide", "text": KIND_TITLES[kind], "url": reverse("web:decision_create", args=[case.pk])})
-    if "review_agree" in allowed:
-        pending = case.decisions.filter(state="awaiting_review").first()
-        out.append({"key": "review", "text": ACTION_LINKS["review"], "url": reverse("web:review_detail", args=[pending.pk])})
-    if case.status in workflow.OPEN_STATUSES and any(a.startswith(("rg_", "cg_")) for a in allowed):
-        out.append({"key": "elements", "text": _("Record act, means and purpose"),
-                    "url": reverse("web:case_elements", args=[case.pk])})
-    if "withdraw" in allowed:
-        out.append({"key": "withdraw", "text": ACTION_LINKS["withdraw"], "url": reverse("web:case_withdraw", args=[case.pk]),
-                    "secondary": True})
+    for a in case_actions_for_user(user=request.user, case=case, today=timezone.localdate()):
+        out.append({"key": a.key, "text": _(a.label), "available": a.available, "primary": a.primary,
+                    "not_yet": a.not_yet, "url": ACTION_URLS[a.key](case, a) if a.available else "",
+                    "warning": a.key == "withdraw"})
     return out
 
 
@@ -107,7 +104,7 @@ TIMELINE_TITLES = {
 }
 
 
-def _timeline(detail: dict) -> list[dict]:
+def _timeline(detail: dict, explanations: dict | None = None) -> list[dict]:
     decisions = {d["id"]: d for d in detail["decisions"]}
     withdrawal = dict(codes.choices("withdrawal_reasons"))
     items = []
@@ -120,6 +117,7 @@ def _timeline(detail: dict) -> list[dict]:
             "reasons": d["reason_labels"] if d and not event["action"].startswith("review_") else [],
             "decision_state": d["state"] if d else "",
             "reason": withdrawal.get(event["reason_code"], event["reason_code"]),
+            "explanation": (explanations or {}).get(event["decision_id"]) if d and not event["action"].startswith("review_") else "",
             "note": event.get("note") or ((d or {}).get("review_note") or "" if event["action"].startswith("review_") else ""),
         })
     return items
@@ -130,6 +128,16 @@ def case_detail(request, case_id: int):
     case = case_or_error(request, case_id)
     audit_record(actor=request.user, action="case.view", obj=case)  # as the API's GET /cases/{id}
     detail = case_detail_for_user(user=request.user, case=case)
+    # The decision maker's written explanation (encrypted; it may describe the person) is shown
+    # to the decision makers and reviewers of the case's competent authority, and each read is
+    # an audit event, as on the review page.
+    explanations = {}
+    if request.user.has_perm("nrm.decide_case", case) or request.user.has_perm("nrm.review_decision", case):
+        for dec in detail["decisions"]:
+            if dec["reason_text"]:
+                explanations[dec["id"]] = dec["reason_text"]
+                audit_record(actor=request.user, action="decision.view", obj=case.decisions.get(pk=dec["id"]),
+                             detail={"case_id": case.pk, "shown": "reason_text"})
     ref = case.referral
     person = detail["person"]
     identity = person["identity"] if person else None
@@ -137,8 +145,8 @@ def case_detail(request, case_id: int):
     return render(request, "web/case_detail.html", {
         "case": case, "d": detail, "identity": identity, "person": person,
         "narrative": ref.narrative if identity is not None else None,
-        "actions": _actions(case, detail["allowed_actions"]),
-        "timeline": _timeline(detail),
+        "actions": _actions(request, case),
+        "timeline": _timeline(detail, explanations),
         "competent_authority": case.competent_authority,
         "first_responder_org": ref.first_responder_org,
         "local_authority": ref.local_authority,
@@ -197,12 +205,10 @@ def decision_create(request, case_id: int):
         except ValidationFailed as exc:
             decision_date_errors(form, exc)
         except TransitionRefused as exc:
-            form.add_error("decided_on" if "before" in exc.message else None, exc.message)
+            form.add_error("decided_on" if ("before" in exc.message or exc.message.startswith("You can record")) else None, exc.message)
         else:
-            if decision.state == "awaiting_review":
-                messages.success(request, _("Decision recorded. It is awaiting a second review and does not take effect until a reviewer agrees."))
-            else:
-                messages.success(request, _("Decision recorded."))
+            case.refresh_from_db()
+            messages.success(request, decision_recorded_words(decision, case))
             return redirect("web:case_detail", case_id=case.pk)
     on = form.cleaned_data.get("decided_on") if form.is_bound and hasattr(form, "cleaned_data") else None
     on = on or today

@@ -9,6 +9,7 @@ from django.utils import timezone
 from palermo.nrm.dashboard import dashboard_for_user
 from palermo.support.dashboard import support_dashboard_for_user
 from palermo.web import access
+from palermo.web.landing import landing_for_user
 
 
 @login_required
@@ -21,4 +22,5 @@ def dashboard(request):
         "can_refer": access.can_refer(request.user),
         "is_administrator": access.is_administrator(request.user),
         "support": support_dashboard_for_user(user=request.user, today=today),
+        "landing": landing_for_user(request.user),
     })

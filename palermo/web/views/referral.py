@@ -19,7 +19,15 @@ from palermo.core.exceptions import NotAllowed, ValidationFailed
 from palermo.nrm import codes, services
 from palermo.people.countries import country_name
 from palermo.web import access
-from palermo.web.referral import FIELD_STEPS, SENT_KEY, STEPS, Journey, pydantic_errors
+from palermo.web.referral import (
+    FIELD_STEPS,
+    SECTION_COUNT,
+    SENT_KEY,
+    STEPS,
+    Journey,
+    pydantic_errors,
+    section_of,
+)
 from palermo.web.views.common import requires
 
 REFER = requires(access.can_refer, _lazy("Only first responders at a designated organisation can refer a potential victim."))
@@ -89,6 +97,7 @@ def step(request, slug: str):
     return render(request, "web/refer/question.html", {
         "form": form, "step": st, "title": str(st.title), "back": back, "change": change,
         "position": position, "count": len(steps) + 1, "multi_heading": slug in MULTI,
+        "section": section_of(slug), "section_count": SECTION_COUNT,
         "field_opts": FIELD_OPTIONS.get(slug, {}),
     })
 
@@ -198,7 +207,7 @@ def check(request):
             return redirect("web:refer_confirmation")
     return render(request, "web/refer/check.html", {
         "sections": _rows(journey), "errors": errors, "dtn": journey.refused,
-        "back": _step_url(journey.steps()[-1]),
+        "back": _step_url(journey.steps()[-1]), "section_count": SECTION_COUNT,
     }, status=422 if errors else 200)
 
 
