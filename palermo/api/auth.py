@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from palermo.accounts.models import ApiToken
+from palermo.api.ratelimit import rate_limit_hit
 
 
 class BearerToken(HttpBearer):
@@ -15,4 +16,5 @@ class BearerToken(HttpBearer):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
+        rate_limit_hit(token=found)  # 429 past the token's limit (palermo/api/ratelimit.py)
         return found.user
