@@ -34,9 +34,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from ninja import Header
 
+from palermo.api.errors import IdempotencyKeyReused
 from palermo.api.models import IdempotencyRecord
 from palermo.core.audit import audit_record
-from palermo.api.errors import IdempotencyKeyReused
 
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,200}$"
 

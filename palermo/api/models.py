@@ -28,6 +28,9 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")]
 
+    def __str__(self) -> str:
+        return f"{self.operation} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class RateWindow(models.Model):
     """Requests counted for one token in one fixed window (a database row, so every worker of
@@ -39,3 +42,6 @@ class RateWindow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "window_start"], name="api_ratewindow_token_window")]
+
+    def __str__(self) -> str:
+        return f"{self.window_start:%Y-%m-%d %H:%M:%S} {self.count}"

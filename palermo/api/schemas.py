@@ -36,3 +36,27 @@ class Error(Schema):
 # changed since you read it, 422 invalid values, 429 too many requests).
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
 WRITE_ERRORS = {**ERRORS, 412: Error}
+
+
+class Citation(Schema):
+    """Where a rule or value comes from (law data)."""
+
+    citation: str = Field(examples=["seed note §5.1"])
+    url: str | None = None
+    verified: bool = True
+    note: str | None = None
+
+
+class RuleStep(Schema):
+    """One test on a rule path and what it found."""
+
+    test: str
+    result: str
+    citations: list[Citation]
+
+
+# JSON values three levels deep, typed at every level (audit details hold ids, codes and counts,
+# sometimes a list of them or a small mapping of them).
+Scalar = str | int | float | bool | None
+Value2 = Scalar | list[Scalar] | dict[str, Scalar | list[Scalar]]
+DetailValue = Scalar | list[Scalar | dict[str, Scalar | list[Scalar]]] | dict[str, Value2]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.db import transaction
@@ -18,10 +17,6 @@ from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.core.text import SingleLine
 from palermo.nrm import services
-from palermo.nrm.audit_detail import case_filters_for_audit
-from palermo.nrm.export import cases_to_csv
-from palermo.nrm.history import case_field_history
-from palermo.nrm.models import Decision
 from palermo.nrm.api_schemas import (
     Case,
     CaseList,
@@ -33,6 +28,10 @@ from palermo.nrm.api_schemas import (
     ReferralOut,
     ReviewItem,
 )
+from palermo.nrm.audit_detail import case_filters_for_audit
+from palermo.nrm.export import cases_to_csv
+from palermo.nrm.history import case_field_history
+from palermo.nrm.models import Decision
 from palermo.nrm.presenters import case_detail_for_user, case_summary
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.nrm.selectors import (

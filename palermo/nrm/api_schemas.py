@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from palermo.api.schemas import Citation
 from palermo.nrm import codes, workflow
 from palermo.nrm.models import DECISION_KIND_CHOICES, DECISION_STATE_CHOICES, OUTCOME_CHOICES
 
@@ -179,18 +180,11 @@ class ElementFinding(Schema):
     explanation: str
 
 
-class SourceOut(Schema):
-    citation: str
-    url: str | None = None
-    verified: bool = True
-    note: str | None = None
-
-
 class ElementsAssessment(Schema):
     elements: list[ElementFinding]
     missing: list[str]
     notes: list[str]
-    sources: list[SourceOut]
+    sources: list[Citation]
     not_a_decision: str
 
 
@@ -251,8 +245,8 @@ class DecisionResult(Schema):
 
 class FieldChange(Schema):
     field: str
-    old: str | int | float | bool | list | dict | None = None
-    new: str | int | float | bool | list | dict | None = None
+    old: str | int | float | bool | list[str] | None = None
+    new: str | int | float | bool | list[str] | None = None
     note: str | None = Field(None, description="'changed (encrypted)': encrypted values never leave")
 
 

@@ -98,7 +98,7 @@ def test_every_success_answer_is_typed(spec):
     """A generated client gets fields (``items[0].id``), and schemathesis can check content,
     only where the schema declares them: no 2xx answer may be an untyped object."""
     problems = []
-    for method, path, op in operations(spec):
+    for _method, _path, op in operations(spec):
         for status, response in op["responses"].items():
             if not str(status).startswith("2"):
                 continue
@@ -146,7 +146,7 @@ def test_the_two_views_of_a_case_are_different_schemas(spec):
 
 
 def test_writes_that_create_or_decide_take_an_idempotency_key(spec):
-    for m, p, op in operations(spec):
+    for _m, _p, op in operations(spec):
         names = {prm["name"] for prm in op.get("parameters", [])}
         if op["operationId"] in {"createReferral", "recordDecision", "reviewDecision", "withdrawCase"}:
             assert "Idempotency-Key" in names, op["operationId"]
