@@ -89,7 +89,7 @@ def board_export(request):
     return resp
 
 
-@router.get("/children/cases/{case_id}", response={200: ChildRecord, **ERRORS}, summary="A child's safeguarding record")
+@router.get("/children/cases/{case_id}", response={200: ChildRecord, **ERRORS}, exclude_unset=True, summary="A child's safeguarding record")
 def record(request, case_id: int):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     return record_out(child_record_for_user(user=request.auth, case=case, purpose="api"))
@@ -100,7 +100,7 @@ def _record_after(request, case) -> dict:
     return record_out(child_record_for_user(user=request.auth, case=case, purpose="api_write"))
 
 
-@router.post("/children/cases/{case_id}/age-assessments", response={201: ChildRecord | CaseLeftScope, **ERRORS},
+@router.post("/children/cases/{case_id}/age-assessments", response={201: ChildRecord | CaseLeftScope, **ERRORS}, exclude_unset=True,
              summary="Record an age assessment (the case follows the assessed age)")
 def age_assessment(request, case_id: int, payload: AgeAssessmentIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
@@ -112,7 +112,7 @@ def age_assessment(request, case_id: int, payload: AgeAssessmentIn):
     return 201, _record_after(request, case)
 
 
-@router.put("/children/cases/{case_id}/named-person", response={200: ChildRecord, **ERRORS},
+@router.put("/children/cases/{case_id}/named-person", response={200: ChildRecord, **ERRORS}, exclude_unset=True,
             summary="Name the person responsible for the child's care")
 def named_person(request, case_id: int, payload: NamedPersonIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
