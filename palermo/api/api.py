@@ -134,6 +134,7 @@ from palermo.nrm.api import router as nrm_router  # noqa: E402
 
 api.add_router("/", nrm_router)
 api.add_router("/", audit_router)
+api.add_router("/", "palermo.api.events.router")
 api.add_router("/", "palermo.linkage.api.router")
 api.add_router("/", "palermo.children.api.router")
 api.add_router("/", "palermo.notifications.api.router")

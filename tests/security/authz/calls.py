@@ -227,6 +227,7 @@ API = {
         "received_on": _today().isoformat(), "nation": "england", "exploitation_types": ["labour"],
         "under_18": "no", "consent": "refused", "anonymous": True}, json=True),
     ("GET", "/api/v1/cases"): lambda u, s: Call("/api/v1/cases?page_size=200"),
+    ("GET", "/api/v1/events"): lambda u, s: Call("/api/v1/events?limit=500"),
     ("POST", "/api/v1/cases/search"): lambda u, s: Call("/api/v1/cases/search", {
         "name": f"Ysolde {s.case.referral.person.family_name}"}, json=True),
     ("GET", "/api/v1/cases.csv"): lambda u, s: Call("/api/v1/cases.csv"),
