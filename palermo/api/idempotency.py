@@ -45,8 +45,7 @@ def IdempotencyKeyHeader():  # noqa: N802 - reads like a type in a signature
     return Header(None, alias="Idempotency-Key", min_length=8, max_length=200, pattern=IDEMPOTENCY_KEY_PATTERN,
                   description="A unique key for this write (8 to 200 letters, digits, . _ : -), e.g. a UUID. "
                               "A retry with the same key and body returns the first answer and creates nothing; "
-                              "the same key with another body is refused (422). Kept for 24 hours.",
-                  examples=["3f2c5a9e-1b7d-4c1e-9a51-0d7b2c6f8e11"])
+                              "the same key with another body is refused (422). Kept for 24 hours.",)
 
 
 def _ttl() -> dt.timedelta:

@@ -48,6 +48,15 @@ from palermo.nrm.api import ERRORS
 router = Router(tags=["Children"])
 
 
+# Named apart from the support app's placements: the schema's component names are global.
+class CarePlacementIn(PlacementIn):
+    pass
+
+
+class CarePlacementEndIn(PlacementEndIn):
+    pass
+
+
 class PageIn(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=200)
@@ -122,7 +131,7 @@ def named_person(request, case_id: int, payload: NamedPersonIn):
 
 @router.post("/children/cases/{case_id}/placements", response={201: CarePlacementStarted, **ERRORS},
              summary="Record a care placement")
-def placement(request, case_id: int, payload: PlacementIn):
+def placement(request, case_id: int, payload: CarePlacementIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_start(actor=request.auth, case=case, data=payload)
     return 201, {"placement_id": p.pk, "setting_id": p.setting_id, "started_at": p.started_at.isoformat()}
@@ -130,7 +139,7 @@ def placement(request, case_id: int, payload: PlacementIn):
 
 @router.post("/children/cases/{case_id}/placements/{placement_id}/end", response={200: CarePlacementEnded, **ERRORS},
              summary="End a care placement")
-def placement_end(request, case_id: int, placement_id: int, payload: PlacementEndIn):
+def placement_end(request, case_id: int, placement_id: int, payload: CarePlacementEndIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_end(actor=request.auth, case=case, placement_id=placement_id, data=payload)
     return {"placement_id": p.pk, "ended_at": p.ended_at.isoformat(), "end_reason": p.end_reason}

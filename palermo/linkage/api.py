@@ -29,7 +29,7 @@ from palermo.nrm.selectors import case_get_for_user
 router = Router(tags=["Linkage"])
 
 
-class DecisionIn(Schema):
+class LinkDecisionIn(Schema):
     decision: Literal["confirm", "reject"]
     reason_code: SingleLine(60)
     reason_text: MultiLine(4000)
@@ -96,7 +96,7 @@ def case_link_candidates(
 
 @router.post("/link-candidates/{candidate_id}/decision", response={200: LinkCandidateOut, **ERRORS}, exclude_unset=True,
              summary="Confirm or reject a possible match")
-def candidate_decide(request, candidate_id: int, payload: DecisionIn):
+def candidate_decide(request, candidate_id: int, payload: LinkDecisionIn):
     cand = link_candidate_get_for_user(user=request.auth, candidate_id=candidate_id)
     cand = services.link_candidate_decide(actor=request.auth, candidate=cand, decision=payload.decision,
                                           reason_code=payload.reason_code, reason_text=payload.reason_text)

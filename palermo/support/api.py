@@ -44,6 +44,15 @@ from palermo.support.selectors import (
 
 router = Router(tags=["Support"])
 
+
+# Named apart from the children's care placements: the schema's component names are global.
+class SupportPlacementIn(PlacementIn):
+    pass
+
+
+class SupportPlacementEndIn(PlacementEndIn):
+    pass
+
 Nation = Literal["england", "wales", "scotland", "northern_ireland"]
 
 
@@ -99,7 +108,7 @@ def matching(request, case_id: int, trafficked_into_uk: bool | None = None, will
 
 @router.post("/support/cases/{case_id}/placements", response={201: PlacementCreated, **ERRORS},
              summary="Place the person with the provider you chose")
-def placement_create(request, case_id: int, payload: PlacementIn):
+def placement_create(request, case_id: int, payload: SupportPlacementIn):
     case = support_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_create(actor=request.auth, case=case, data=payload)
     return 201, {"placement_id": p.pk, "case_id": case.pk, "provider": payload.provider, "kind": p.kind,
@@ -124,7 +133,7 @@ def waiting_list_join(request, case_id: int, payload: WaitingListIn):
 
 @router.post("/support/placements/{placement_id}/end", response={200: PlacementEnded, **ERRORS},
              summary="End a placement with a coded reason")
-def placement_end(request, placement_id: int, payload: PlacementEndIn):
+def placement_end(request, placement_id: int, payload: SupportPlacementEndIn):
     placement = Placement.objects.select_related("case", "case__referral__person", "provider").filter(pk=placement_id).first()
     if placement is None:
         raise NotFound(f"There is no placement {placement_id}")

@@ -152,3 +152,28 @@ def test_writes_that_create_or_decide_take_an_idempotency_key(spec):
             assert "Idempotency-Key" in names, op["operationId"]
         if op["operationId"] in {"recordDecision", "reviewDecision", "withdrawCase", "recordCaseElements"}:
             assert "If-Match" in names and 412 in op["responses"], op["operationId"]
+
+
+def test_every_request_body_is_the_shape_its_operation_reads(spec):
+    """Component names are global in a schema: two input classes with one name would make an
+    operation document the other's body (the possible-match decision once replaced the NRM
+    decision's). Each body's component has exactly the fields the view reads."""
+    from palermo.api.api import api
+    from palermo.api.operation_ids import operation_id_for
+
+    by_id = {op["operationId"]: op for _m, _p, op in operations(spec)}
+    checked = 0
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for op in path_view.operations:
+                for params in op.models:
+                    if getattr(params, "__ninja_param_source__", None) != "body":
+                        continue
+                    (field,) = params.model_fields.values()
+                    model = field.annotation
+                    documented = by_id[operation_id_for(op.view_func)]["requestBody"]["content"]["application/json"]
+                    component = _resolve(spec, documented["schema"])
+                    expected = {f.alias or name for name, f in model.model_fields.items()}
+                    assert set(component["properties"]) == expected, (operation_id_for(op.view_func), model)
+                    checked += 1
+    assert checked >= 20
