@@ -52,7 +52,7 @@ def test_referral_to_conclusive_grounds_through_the_generated_client(palermo_cli
 
     def client(user):
         _, raw = ApiToken.issue(user)
-        return AuthenticatedClient(base_url=f"{live_server.url}/api/v1", token=raw, raise_on_unexpected_status=True)
+        return AuthenticatedClient(base_url=live_server.url, token=raw, raise_on_unexpected_status=True)
 
     police, sca = client(world.responder), client(world.decider)
     received = timezone.localdate() - dt.timedelta(days=120)
