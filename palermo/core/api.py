@@ -8,7 +8,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 
 from palermo.accounts.roles import MONITOR
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
 from palermo.api.schemas import ERRORS, DetailValue
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
@@ -38,7 +38,7 @@ class AuditPage(Schema):
 
 @router.get("/audit-events", response={200: AuditPage, **ERRORS},
             summary="Audit log (monitors)")
-def audit_events(request, action: str | None = Query(None, max_length=64), since: dt.date | None = None,
+def audit_events(request, action: str | None = Query(None, max_length=64), since: IsoDate | None = None,
                  page: int = Query(1, ge=1, le=1_000_000), page_size: int = Query(100, ge=1, le=500)):
     reject_unknown_query(request, {"action", "since", "page", "page_size"})
     user = request.auth

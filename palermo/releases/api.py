@@ -3,13 +3,12 @@ Each parses, calls one service, and returns its result (palermo.releases.service
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
 from palermo.api.schemas import ERRORS
 from palermo.releases import services
 from palermo.releases.api_schemas import Budget, MonitoringReport, PrivateRelease
@@ -29,8 +28,8 @@ class PrivateReleaseIn(Schema):
 
 
 class PeriodIn(Schema):
-    received_from: dt.date | None = Field(None, description="Referrals received on or after this date")
-    received_to: dt.date | None = Field(None, description="Referrals received on or before this date")
+    received_from: IsoDate | None = Field(None, description="Referrals received on or after this date")
+    received_to: IsoDate | None = Field(None, description="Referrals received on or before this date")
 
 
 def _release_out(r) -> dict:  # PrivateRelease

@@ -3,7 +3,6 @@ and returns its result; scope and permissions are the selectors' and services' (
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from django.http import HttpResponse
@@ -11,7 +10,7 @@ from django.utils import timezone
 from ninja import Router
 
 from palermo.accounts import roles as R
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
 from palermo.api.schemas import ERRORS  # noqa: E402
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
@@ -157,7 +156,7 @@ def waiting_list(request, nation: Nation | None = None, provider: Code | None = 
 
 @router.get("/support/providers", response={200: Providers, **ERRORS},
             summary="Providers: places, occupancy and free capacity today (counts only)")
-def providers(request, nation: Nation | None = None, on: dt.date | None = None):
+def providers(request, nation: Nation | None = None, on: IsoDate | None = None):
     reject_unknown_query(request, {"nation", "on"})
     if not request.auth.has_perm("support.view_occupancy"):
         raise NotAllowed("Your role does not include support provision")
