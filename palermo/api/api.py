@@ -5,8 +5,14 @@ Every error has one shape::
     {"error": {"code": "invalid", "message": "…", "fields": {"person.family_name": "Enter …"}}}
 
 with status 400 (malformed request), 401 (no or bad token), 403 (outside your scope or role),
-404 (no such record), 409 (the workflow step is not possible now), 413 (a body over 1 MB, refused
-before it is read) or 422 (invalid values).
+404 (no such record), 409 (the workflow step is not possible now), 412 (the case changed since
+you read it: `If-Match`), 413 (a body over 1 MB, refused before it is read), 422 (invalid values,
+or an `Idempotency-Key` reused for another request) or 429 (too many requests: wait
+`Retry-After` seconds).
+
+Writes that create or decide (`createReferral`, `recordDecision`, `reviewDecision`,
+`withdrawCase`) accept an `Idempotency-Key` header; `getCase` answers an `ETag` that changes
+accept as `If-Match`; `listEvents` is a feed to poll. Worked examples: docs/api.md.
 """
 
 from __future__ import annotations
@@ -17,9 +23,35 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from palermo.api.auth import BearerToken
+from palermo.api.errors import PreconditionFailed, RateLimited
+from palermo.api.operation_ids import operation_id_for
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 
-api = NinjaAPI(
+ETAG = {"description": "The case's version: send it as If-Match with a change (412 if the case changed since)",
+        "schema": {"type": "string"}}
+RETRY_AFTER = {"description": "Seconds until the token's next rate-limit window", "schema": {"type": "integer"}}
+# Response headers django-ninja cannot declare itself, by operation id and status.
+RESPONSE_HEADERS = {"getCase": {200: {"ETag": ETAG}}}
+
+
+class PalermoAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Named for generated clients and stable (palermo/api/operation_ids.py).
+        return operation_id_for(operation.view_func)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for ops in schema["paths"].values():
+            for op in ops.values():
+                responses = op.get("responses", {})
+                for status, headers in RESPONSE_HEADERS.get(op.get("operationId"), {}).items():
+                    responses[status].setdefault("headers", {}).update(headers)
+                if 429 in responses:
+                    responses[429].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
+        return schema
+
+
+api = PalermoAPI(
     title="Palermo API",
     version="1",
     description=__doc__,
@@ -67,6 +99,18 @@ def _conflict(request, exc: TransitionRefused):
     return api.create_response(request, error_body(exc.code, exc.message), status=409)
 
 
+@api.exception_handler(PreconditionFailed)
+def _precondition_failed(request, exc: PreconditionFailed):
+    return api.create_response(request, error_body(exc.code, exc.message), status=412)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc: RateLimited):
+    resp = api.create_response(request, error_body(exc.code, exc.message), status=429)
+    resp["Retry-After"] = str(exc.retry_after)
+    return resp
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return api.create_response(request, error_body("unauthenticated", "Send a valid API token: Authorization: Bearer <token>"), status=401)
@@ -90,6 +134,7 @@ from palermo.nrm.api import router as nrm_router  # noqa: E402
 
 api.add_router("/", nrm_router)
 api.add_router("/", audit_router)
+api.add_router("/", "palermo.api.events.router")
 api.add_router("/", "palermo.linkage.api.router")
 api.add_router("/", "palermo.children.api.router")
 api.add_router("/", "palermo.notifications.api.router")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from palermo.accounts.models import ApiToken
+from palermo.api.ratelimit import rate_limit_hit
 
 # How stale ``last_used_at`` may get. Writing it on every request made every API read a write
 # too: on SQLite each GET took the database's one write lock, serialising readers behind each
@@ -25,4 +26,5 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        rate_limit_hit(token=found)  # 429 past the token's limit (palermo/api/ratelimit.py)
         return found.user

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
 from palermo.core.exceptions import ValidationFailed
 
 
@@ -12,3 +18,14 @@ def reject_unknown_query(request, allowed) -> None:
     errors |= {k: "Give this parameter once" for k in sorted(request.GET) if len(request.GET.getlist(k)) > 1}
     if errors:
         raise ValidationFailed("The query string has errors", errors)
+
+
+def _iso_only(value):
+    """A date in a query string is YYYY-MM-DD: pydantic would also read ``0`` or ``1700000000``
+    as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Enter a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]

@@ -4,14 +4,23 @@ API give the same answers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from palermo.api.query import reject_unknown_query
 from palermo.children import services
+from palermo.children.api_schemas import (
+    Board,
+    CarePlacementEnded,
+    CarePlacementStarted,
+    CaseLeftScope,
+    ChildRecord,
+    Episode,
+    GradingRecorded,
+    MissingResult,
+    MissingStatistics,
+)
 from palermo.children.export import children_to_csv
 from palermo.children.schemas import (
     AgeAssessmentIn,
@@ -39,12 +48,13 @@ from palermo.nrm.api import ERRORS
 router = Router(tags=["Children"])
 
 
-class BoardOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    missing_now: list[dict[str, Any]]
-    items: list[dict[str, Any]]
+# Named apart from the support app's placements: the schema's component names are global.
+class CarePlacementIn(PlacementIn):
+    pass
+
+
+class CarePlacementEndIn(PlacementEndIn):
+    pass
 
 
 class PageIn(Schema):
@@ -61,7 +71,7 @@ def _jsonable(row: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
-@router.get("/children/cases", response={200: BoardOut, **ERRORS}, summary="Your local authority's children's board")
+@router.get("/children/cases", response={200: Board, **ERRORS}, summary="Your local authority's children's board")
 def board(request, params: Query[PageIn]):
     """The child cases your local authority leads (named person, current placement, missing episodes,
     latest grading) and the children reported missing now. Pseudonymous: no names."""
@@ -88,7 +98,7 @@ def board_export(request):
     return resp
 
 
-@router.get("/children/cases/{case_id}", response={200: dict[str, Any], **ERRORS}, summary="A child's safeguarding record")
+@router.get("/children/cases/{case_id}", response={200: ChildRecord, **ERRORS}, exclude_unset=True, summary="A child's safeguarding record")
 def record(request, case_id: int):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     return record_out(child_record_for_user(user=request.auth, case=case, purpose="api"))
@@ -99,7 +109,7 @@ def _record_after(request, case) -> dict:
     return record_out(child_record_for_user(user=request.auth, case=case, purpose="api_write"))
 
 
-@router.post("/children/cases/{case_id}/age-assessments", response={201: dict[str, Any], **ERRORS},
+@router.post("/children/cases/{case_id}/age-assessments", response={201: ChildRecord | CaseLeftScope, **ERRORS}, exclude_unset=True,
              summary="Record an age assessment (the case follows the assessed age)")
 def age_assessment(request, case_id: int, payload: AgeAssessmentIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
@@ -111,7 +121,7 @@ def age_assessment(request, case_id: int, payload: AgeAssessmentIn):
     return 201, _record_after(request, case)
 
 
-@router.put("/children/cases/{case_id}/named-person", response={200: dict[str, Any], **ERRORS},
+@router.put("/children/cases/{case_id}/named-person", response={200: ChildRecord, **ERRORS}, exclude_unset=True,
             summary="Name the person responsible for the child's care")
 def named_person(request, case_id: int, payload: NamedPersonIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
@@ -119,28 +129,23 @@ def named_person(request, case_id: int, payload: NamedPersonIn):
     return _record_after(request, case)
 
 
-@router.post("/children/cases/{case_id}/placements", response={201: dict[str, Any], **ERRORS},
+@router.post("/children/cases/{case_id}/placements", response={201: CarePlacementStarted, **ERRORS},
              summary="Record a care placement")
-def placement(request, case_id: int, payload: PlacementIn):
+def placement(request, case_id: int, payload: CarePlacementIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_start(actor=request.auth, case=case, data=payload)
     return 201, {"placement_id": p.pk, "setting_id": p.setting_id, "started_at": p.started_at.isoformat()}
 
 
-@router.post("/children/cases/{case_id}/placements/{placement_id}/end", response={200: dict[str, Any], **ERRORS},
+@router.post("/children/cases/{case_id}/placements/{placement_id}/end", response={200: CarePlacementEnded, **ERRORS},
              summary="End a care placement")
-def placement_end(request, case_id: int, placement_id: int, payload: PlacementEndIn):
+def placement_end(request, case_id: int, placement_id: int, payload: CarePlacementEndIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_end(actor=request.auth, case=case, placement_id=placement_id, data=payload)
     return {"placement_id": p.pk, "ended_at": p.ended_at.isoformat(), "end_reason": p.end_reason}
 
 
-class MissingOut(Schema):
-    created: bool
-    episode: dict[str, Any]
-
-
-@router.post("/children/cases/{case_id}/missing-episodes", response={200: MissingOut, 201: MissingOut, **ERRORS},
+@router.post("/children/cases/{case_id}/missing-episodes", response={200: MissingResult, 201: MissingResult, **ERRORS},
              summary="Report a child missing from care (alerts the local authority, named person and decision maker)")
 def missing_report(request, case_id: int, payload: MissingIn):
     """201 with the new episode. Sending the same report again with the same ``request_key`` answers
@@ -151,7 +156,7 @@ def missing_report(request, case_id: int, payload: MissingIn):
     return (201 if created else 200), {"created": created, "episode": episode_out(episode)}
 
 
-@router.post("/children/cases/{case_id}/missing-episodes/{episode_id}/return", response={200: dict[str, Any], **ERRORS},
+@router.post("/children/cases/{case_id}/missing-episodes/{episode_id}/return", response={200: Episode, **ERRORS},
              summary="Record that a missing child was found or returned")
 def missing_return(request, case_id: int, episode_id: int, payload: ReturnIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
@@ -159,7 +164,7 @@ def missing_return(request, case_id: int, episode_id: int, payload: ReturnIn):
     return episode_out(episode)
 
 
-@router.post("/children/cases/{case_id}/gradings", response={201: dict[str, Any], **ERRORS},
+@router.post("/children/cases/{case_id}/gradings", response={201: GradingRecorded, **ERRORS},
              summary="Record a trafficking-likelihood grading (levels 1-5; an aid, never a decision)")
 def grading(request, case_id: int, payload: GradingIn):
     case = record_case_get_for_user(user=request.auth, case_id=case_id)
@@ -167,7 +172,7 @@ def grading(request, case_id: int, payload: GradingIn):
     return 201, {"grading_id": g.pk, "level": g.level, "graded_on": g.graded_on.isoformat(), "scale": g.scale_version}
 
 
-@router.get("/children/missing-statistics", response={200: dict[str, Any], **ERRORS},
+@router.get("/children/missing-statistics", response={200: MissingStatistics, **ERRORS},
             summary="Time from placement to first missing episode, by setting and nationality")
 def missing_statistics(request):
     """Children's services: their local authority's placements, exact counts. Analysts and

@@ -4,12 +4,12 @@ body reads what was done). Monitors see events, never personal data: events hold
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from palermo.accounts.roles import MONITOR
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
+from palermo.api.schemas import ERRORS, DetailValue
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
 from palermo.core.models import AuditEvent
@@ -17,13 +17,28 @@ from palermo.core.models import AuditEvent
 router = Router(tags=["Audit"])
 
 
-class ErrorOut(Schema):
-    error: dict[str, Any]
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    actor: str = Field(description="Username, or 'system'")
+    action: str = Field(examples=["case.view"])
+    object_type: str = Field(examples=["nrm.case"])
+    object_id: str
+    request_id: str
+    detail: dict[str, DetailValue] = Field(description="Ids, codes and counts: never names or free text")
+    seq: int | None = Field(description="Position in the sealed hash chain; None until sealed")
 
 
-@router.get("/audit-events", response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+class AuditPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[AuditEventOut]
+
+
+@router.get("/audit-events", response={200: AuditPage, **ERRORS},
             summary="Audit log (monitors)")
-def audit_events(request, action: str | None = Query(None, max_length=64), since: dt.date | None = None,
+def audit_events(request, action: str | None = Query(None, max_length=64), since: IsoDate | None = None,
                  page: int = Query(1, ge=1, le=1_000_000), page_size: int = Query(100, ge=1, le=500)):
     reject_unknown_query(request, {"action", "since", "page", "page_size"})
     user = request.auth

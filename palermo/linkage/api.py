@@ -13,6 +13,8 @@ from ninja import Path, Router, Schema
 from palermo.core.exceptions import NotFound
 from palermo.core.text import MultiLine, SingleLine
 from palermo.linkage import services
+from palermo.linkage.api_schemas import Cluster
+from palermo.linkage.api_schemas import LinkCandidate as LinkCandidateOut
 from palermo.linkage.models import LinkCandidate
 from palermo.linkage.selectors import (
     cluster_for_user,
@@ -27,7 +29,7 @@ from palermo.nrm.selectors import case_get_for_user
 router = Router(tags=["Linkage"])
 
 
-class DecisionIn(Schema):
+class LinkDecisionIn(Schema):
     decision: Literal["confirm", "reject"]
     reason_code: SingleLine(60)
     reason_text: MultiLine(4000)
@@ -75,7 +77,7 @@ def candidate_out(cand: LinkCandidate, *, user, this_person_id: int | None = Non
     return out
 
 
-@router.get("/cases/{case_id}/link-candidates", response={200: list[dict[str, Any]], **ERRORS},
+@router.get("/cases/{case_id}/link-candidates", response={200: list[LinkCandidateOut], **ERRORS}, exclude_unset=True,
             summary="Possible matches of the case's person")
 def case_link_candidates(
     request, case_id: int, status: Literal["pending", "confirmed", "rejected", "unlinked", "withdrawn"] | None = None
@@ -92,16 +94,16 @@ def case_link_candidates(
     return out
 
 
-@router.post("/link-candidates/{candidate_id}/decision", response={200: dict[str, Any], **ERRORS},
+@router.post("/link-candidates/{candidate_id}/decision", response={200: LinkCandidateOut, **ERRORS}, exclude_unset=True,
              summary="Confirm or reject a possible match")
-def candidate_decide(request, candidate_id: int, payload: DecisionIn):
+def candidate_decide(request, candidate_id: int, payload: LinkDecisionIn):
     cand = link_candidate_get_for_user(user=request.auth, candidate_id=candidate_id)
     cand = services.link_candidate_decide(actor=request.auth, candidate=cand, decision=payload.decision,
                                           reason_code=payload.reason_code, reason_text=payload.reason_text)
     return candidate_out(cand, user=request.auth)
 
 
-@router.post("/link-candidates/{candidate_id}/unlink", response={200: dict[str, Any], **ERRORS},
+@router.post("/link-candidates/{candidate_id}/unlink", response={200: LinkCandidateOut, **ERRORS}, exclude_unset=True,
              summary="Unlink a confirmed match")
 def candidate_unlink(request, candidate_id: int, payload: UnlinkIn):
     cand = link_candidate_get_for_user(user=request.auth, candidate_id=candidate_id)
@@ -110,17 +112,7 @@ def candidate_unlink(request, candidate_id: int, payload: UnlinkIn):
     return candidate_out(cand, user=request.auth)
 
 
-class ClusterMemberOut(Schema):
-    pseudonym: str
-    cases: list[dict[str, Any]]
-
-
-class ClusterOut(Schema):
-    pseudonym: str
-    members: list[ClusterMemberOut]
-
-
-@router.get("/people/{pseudonym}/cluster", response={200: ClusterOut, **ERRORS},
+@router.get("/people/{pseudonym}/cluster", response={200: Cluster, **ERRORS},
             summary="The people confirmed as the same person (pseudonyms and case references)")
 def person_cluster_get(request, pseudonym: str = Path(..., max_length=12)):
     from palermo.people.models import Person

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from ninja import Field, Query, Router, Schema
 
@@ -20,12 +20,28 @@ class ListIn(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    reason: str
+    case_id: int | None
+    reference: str | None
+    link: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
 class ListOut(Schema):
     count: int
     unread: int
     page: int
     page_size: int
-    items: list[dict[str, Any]]
+    items: list[NotificationOut]
+
+
+class MarkedRead(Schema):
+    marked_read: int
 
 
 def notification_out(n) -> dict:
@@ -44,12 +60,12 @@ def notification_list(request, params: Query[ListIn]):
             "page_size": params.page_size, "items": [notification_out(n) for n in qs[start : start + params.page_size]]}
 
 
-@router.post("/notifications/{notification_id}/read", response={200: dict[str, Any], **ERRORS},
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS},
              summary="Mark one of your notifications read")
 def notification_read(request, notification_id: int):
     return notification_out(services.notification_mark_read(actor=request.auth, notification_id=notification_id))
 
 
-@router.post("/notifications/read-all", response={200: dict[str, Any], **ERRORS}, summary="Mark all your notifications read")
+@router.post("/notifications/read-all", response={200: MarkedRead, **ERRORS}, summary="Mark all your notifications read")
 def notifications_read_all(request):
     return {"marked_read": services.notifications_mark_all_read(actor=request.auth)}

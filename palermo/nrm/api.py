@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from palermo.api.concurrency import IfMatchHeader, case_check_if_match, case_etag
+from palermo.api.idempotency import IdempotencyKeyHeader, idempotent
 from palermo.api.query import reject_unknown_query
+from palermo.api.schemas import ERRORS, WRITE_ERRORS, Error
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.core.text import SingleLine
 from palermo.nrm import services
+from palermo.nrm.api_schemas import (
+    Case,
+    CaseList,
+    DeadlineList,
+    DecisionResult,
+    DutyToNotifyItem,
+    HistoryEntry,
+    PalermoElements,
+    ReferralOut,
+    ReviewItem,
+)
 from palermo.nrm.audit_detail import case_filters_for_audit
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.history import case_field_history
@@ -30,26 +44,6 @@ from palermo.nrm.selectors import (
 )
 
 router = Router(tags=["NRM"])
-
-
-class ErrorOut(Schema):
-    error: dict[str, Any]
-
-
-class ReferralOut(Schema):
-    kind: Literal["nrm_case", "duty_to_notify"]
-    reference: str
-    case_id: int | None = None
-    competent_authority: str
-    reasonable_grounds_due: dt.date | None = None
-
-
-class CaseListOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[dict[str, Any]]
-
 
 class CaseFilterIn(Schema):
     status: SingleLine(40) | None = None
@@ -73,19 +67,26 @@ class CaseSearchIn(CaseFilterIn):
     model_config = {"extra": "forbid"}
     name: SingleLine(200) = Field(min_length=1)
 
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Kept for the modules that import them from here.
+ErrorOut = Error
 
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS}, summary="Refer a potential victim")
-def referral_create(request, payload: ReferralIn):
-    referral = services.referral_create(actor=request.auth, data=payload)
-    case = getattr(referral, "case", None) if payload.consent != "refused" else None
-    if case is not None:
-        return 201, {"kind": "nrm_case", "reference": referral.reference, "case_id": case.pk,
-                     "competent_authority": case.competent_authority.code, "reasonable_grounds_due": case.rg_due}
-    dtn = referral.duty_to_notify
-    return 201, {"kind": "duty_to_notify", "reference": dtn.reference, "competent_authority": dtn.received_by.code}
+def referral_create(request, payload: ReferralIn, idempotency_key: str | None = IdempotencyKeyHeader()):
+    """Opens an NRM case, or records a Duty to Notify report for an adult who did not consent.
+    Send an ``Idempotency-Key`` so that a retry after a timeout never refers one person twice."""
+
+    def run():
+        referral = services.referral_create(actor=request.auth, data=payload)
+        case = getattr(referral, "case", None) if payload.consent != "refused" else None
+        if case is not None:
+            return 201, {"kind": "nrm_case", "reference": referral.reference, "case_id": case.pk,
+                         "competent_authority": case.competent_authority.code, "reasonable_grounds_due": case.rg_due}
+        dtn = referral.duty_to_notify
+        return 201, {"kind": "duty_to_notify", "reference": dtn.reference, "competent_authority": dtn.received_by.code}
+
+    return idempotent(request, key=idempotency_key, operation="createReferral", path={},
+                      body=payload.model_dump(mode="json"), run=run)
 
 
 def _case_page(request, params: CaseFilterIn) -> dict:
@@ -97,13 +98,13 @@ def _case_page(request, params: CaseFilterIn) -> dict:
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": items}
 
 
-@router.get("/cases", response={200: CaseListOut, **ERRORS}, summary="Cases in your scope")
+@router.get("/cases", response={200: CaseList, **ERRORS}, summary="Cases in your scope")
 def case_list(request, filters: Query[CaseFilterIn]):
     reject_unknown_query(request, CaseFilterIn.model_fields)
     return _case_page(request, filters)
 
 
-@router.post("/cases/search", response={200: CaseListOut, **ERRORS}, summary="Find cases in your scope by a person's name")
+@router.post("/cases/search", response={200: CaseList, **ERRORS}, summary="Find cases in your scope by a person's name")
 def case_search(request, payload: CaseSearchIn):
     return _case_page(request, payload)
 
@@ -122,14 +123,18 @@ def case_export(request, filters: Query[CaseFilterIn]):
     return resp
 
 
-@router.get("/cases/{case_id}", response={200: dict[str, Any], **ERRORS}, summary="One case")
-def case_get(request, case_id: int):
+@router.get("/cases/{case_id}", response={200: Case, **ERRORS}, summary="One case", by_alias=True)
+def case_get(request, response: HttpResponse, case_id: int):
+    """``CasePseudonymous`` for roles without identity access (the person by pseudonym, no free
+    text), ``CaseWithIdentity`` for decision makers and reviewers in scope (every read audited);
+    ``view`` says which. The ``ETag`` header is the case's version."""
     case = case_get_for_user(user=request.auth, case_id=case_id)
     audit_record(actor=request.auth, action="case.view", obj=case)
+    response["ETag"] = case_etag(case)
     return case_detail_for_user(user=request.auth, case=case)
 
 
-@router.get("/cases/{case_id}/history", response={200: list[dict[str, Any]], **ERRORS},
+@router.get("/cases/{case_id}/history", response={200: list[HistoryEntry], **ERRORS},
             summary="Field-by-field history of a case and its referral")
 def case_history(request, case_id: int):
     case = case_get_for_user(user=request.auth, case_id=case_id)
@@ -137,42 +142,70 @@ def case_history(request, case_id: int):
     return case_field_history(case)
 
 
-@router.post("/cases/{case_id}/decisions", response={201: dict[str, Any], **ERRORS}, summary="Record a decision")
-def decision_create(request, case_id: int, payload: DecisionIn):
+@router.post("/cases/{case_id}/decisions", response={201: DecisionResult, **WRITE_ERRORS}, summary="Record a decision",
+             by_alias=True)
+def decision_create(request, case_id: int, payload: DecisionIn, idempotency_key: str | None = IdempotencyKeyHeader(),
+                    if_match: str | None = IfMatchHeader()):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    decision = services.decision_record(actor=request.auth, case=case, data=payload)
-    case.refresh_from_db()
-    return 201, {"decision_id": decision.pk, "state": decision.state, "case": case_detail_for_user(user=request.auth, case=case)}
+
+    def run():
+        case_check_if_match(case_id=case.pk, if_match=if_match)
+        decision = services.decision_record(actor=request.auth, case=case, data=payload)
+        case.refresh_from_db()
+        return 201, {"decision_id": decision.pk, "state": decision.state,
+                     "case": case_detail_for_user(user=request.auth, case=case)}
+
+    return idempotent(request, key=idempotency_key, operation="recordDecision", path={"case_id": case.pk},
+                      body=payload.model_dump(mode="json"), run=run)
 
 
-@router.post("/cases/{case_id}/decisions/{decision_id}/review", response={200: dict[str, Any], **ERRORS},
-             summary="Second review of a negative decision")
-def decision_review(request, case_id: int, decision_id: int, payload: ReviewIn):
+@router.post("/cases/{case_id}/decisions/{decision_id}/review", response={200: DecisionResult, **WRITE_ERRORS},
+             summary="Second review of a negative decision", by_alias=True)
+def decision_review(request, case_id: int, decision_id: int, payload: ReviewIn,
+                    idempotency_key: str | None = IdempotencyKeyHeader(), if_match: str | None = IfMatchHeader()):
     case = case_get_for_user(user=request.auth, case_id=case_id)
     decision = Decision.objects.filter(pk=decision_id, case=case).first()
     if decision is None:
         raise NotFound(f"Case {case_id} has no decision {decision_id}")
-    decision = services.decision_review(actor=request.auth, decision=decision, data=payload)
-    case.refresh_from_db()
-    return {"decision_id": decision.pk, "state": decision.state, "case": case_detail_for_user(user=request.auth, case=case)}
+
+    def run():
+        case_check_if_match(case_id=case.pk, if_match=if_match)
+        reviewed = services.decision_review(actor=request.auth, decision=decision, data=payload)
+        case.refresh_from_db()
+        return 200, {"decision_id": reviewed.pk, "state": reviewed.state,
+                     "case": case_detail_for_user(user=request.auth, case=case)}
+
+    return idempotent(request, key=idempotency_key, operation="reviewDecision",
+                      path={"case_id": case.pk, "decision_id": decision.pk}, body=payload.model_dump(mode="json"),
+                      run=run)
 
 
-@router.post("/cases/{case_id}/withdraw", response={200: dict[str, Any], **ERRORS}, summary="Withdraw a case")
-def case_withdraw(request, case_id: int, payload: WithdrawIn):
+@router.post("/cases/{case_id}/withdraw", response={200: Case, **WRITE_ERRORS}, summary="Withdraw a case",
+             by_alias=True)
+def case_withdraw(request, case_id: int, payload: WithdrawIn, idempotency_key: str | None = IdempotencyKeyHeader(),
+                  if_match: str | None = IfMatchHeader()):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    case = services.case_withdraw(actor=request.auth, case=case, data=payload)
-    return case_detail_for_user(user=request.auth, case=case)
+
+    def run():
+        case_check_if_match(case_id=case.pk, if_match=if_match)
+        withdrawn = services.case_withdraw(actor=request.auth, case=case, data=payload)
+        return 200, case_detail_for_user(user=request.auth, case=withdrawn)
+
+    return idempotent(request, key=idempotency_key, operation="withdrawCase", path={"case_id": case.pk},
+                      body=payload.model_dump(mode="json"), run=run)
 
 
-@router.put("/cases/{case_id}/elements", response={200: dict[str, Any], **ERRORS},
+@router.put("/cases/{case_id}/elements", response={200: PalermoElements, **WRITE_ERRORS},
             summary="Record the act, means and purpose evidenced (Palermo definition)")
-def case_elements(request, case_id: int, payload: ElementsIn):
+def case_elements(request, case_id: int, payload: ElementsIn, if_match: str | None = IfMatchHeader()):
     case = case_get_for_user(user=request.auth, case_id=case_id)
-    case = services.case_elements_record(actor=request.auth, case=case, data=payload)
+    with transaction.atomic():
+        case_check_if_match(case_id=case.pk, if_match=if_match)
+        case = services.case_elements_record(actor=request.auth, case=case, data=payload)
     return case_detail_for_user(user=request.auth, case=case)["palermo_elements"]
 
 
-@router.get("/deadlines", response={200: CaseListOut, **ERRORS}, summary="Overdue and due-soon decisions")
+@router.get("/deadlines", response={200: DeadlineList, **ERRORS}, summary="Overdue and due-soon decisions")
 def deadlines(request, within_working_days: int = Query(2, ge=0, le=60), page: int = Query(1, ge=1, le=1_000_000),
               page_size: int = Query(100, ge=1, le=500)):
     """Open decisions that are overdue or due within ``within_working_days`` working days of
@@ -183,7 +216,7 @@ def deadlines(request, within_working_days: int = Query(2, ge=0, le=60), page: i
             "items": found[(page - 1) * page_size : page * page_size]}
 
 
-@router.get("/reviews", response={200: list[dict[str, Any]], **ERRORS}, summary="Negative decisions awaiting your review")
+@router.get("/reviews", response={200: list[ReviewItem], **ERRORS}, summary="Negative decisions awaiting your review")
 def reviews(request):
     if not request.auth.has_role("reviewer"):
         raise NotAllowed("Only reviewers have a review queue")
@@ -194,7 +227,7 @@ def reviews(request):
     ]
 
 
-@router.get("/duty-to-notify", response={200: list[dict[str, Any]], **ERRORS}, summary="Duty to Notify reports")
+@router.get("/duty-to-notify", response={200: list[DutyToNotifyItem], **ERRORS}, summary="Duty to Notify reports")
 def duty_to_notify(request):
     return [
         {"reference": d.reference, "received_on": d.referral.received_on, "anonymous": d.anonymous,

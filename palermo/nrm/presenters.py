@@ -123,6 +123,8 @@ def case_detail_for_user(*, user, case: Case, today: dt.date | None = None) -> d
     reason_labels = {**{k: v.label for k, v in codes.codes("decision_reasons").items()},
                      **{k: v.label for k, v in codes.codes("reconsideration_reasons").items()}}
     data.update({
+        # Which of the two views (schemas CasePseudonymous / CaseWithIdentity) this is.
+        "view": "identity" if show_notes else "pseudonymous",
         "routing": case.routing_version,
         "first_responder_org": ref.first_responder_org.code,
         "police_force_area": ref.police_force_area,

@@ -17,6 +17,11 @@ from palermo.core.audit import audit_record
 from palermo.nrm.api import ERRORS
 from palermo.nrm.selectors import case_get_for_user
 from palermo.permits import services
+from palermo.permits.api_schemas import (  # noqa: E402
+    ApplicationAwaitingList,
+    PermitList,
+    PermitRecord,
+)
 from palermo.permits.export import permits_to_csv
 from palermo.permits.presenters import permit_dates_out, permit_record_out
 from palermo.permits.schemas import PermitApplicationIn, PermitDecisionIn
@@ -43,19 +48,12 @@ class PageIn(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class ListOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[dict[str, Any]]
-
-
 def _record(request, case_id: int, purpose: str = "view") -> dict[str, Any]:
     case = case_get_for_user(user=request.auth, case_id=case_id)
     return permit_record_out(permit_record_for_user(user=request.auth, case=case, purpose=purpose))
 
 
-@router.get("/cases/{case_id}/permit", response={200: dict[str, Any], **ERRORS},
+@router.get("/cases/{case_id}/permit", response={200: PermitRecord, **ERRORS}, exclude_unset=True,
             summary="A case's residence permit record")
 def permit_get(request, case_id: int):
     """The whole record (grounds, investigation, reasons, the open application checked against the
@@ -64,7 +62,7 @@ def permit_get(request, case_id: int):
     return _record(request, case_id)
 
 
-@router.post("/cases/{case_id}/permit/applications", response={201: dict[str, Any], **ERRORS},
+@router.post("/cases/{case_id}/permit/applications", response={201: PermitRecord, **ERRORS}, exclude_unset=True,
              summary="Record a residence permit application, or a renewal")
 def permit_application_create(request, case_id: int, payload: PermitApplicationIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
@@ -72,7 +70,7 @@ def permit_application_create(request, case_id: int, payload: PermitApplicationI
     return 201, _record(request, case_id, purpose="after_application")
 
 
-@router.post("/cases/{case_id}/permit/decision", response={201: dict[str, Any], **ERRORS},
+@router.post("/cases/{case_id}/permit/decision", response={201: PermitRecord, **ERRORS}, exclude_unset=True,
              summary="Decide the residence permit application awaiting a decision")
 def permit_decide(request, case_id: int, payload: PermitDecisionIn):
     case = case_get_for_user(user=request.auth, case_id=case_id)
@@ -88,7 +86,7 @@ def _permit_item(permit, today) -> dict[str, Any]:
             "competent_authority": case.competent_authority.code, **permit_dates_out(permit, today)}
 
 
-@router.get("/permits", response={200: ListOut, **ERRORS}, summary="Residence permits in your scope")
+@router.get("/permits", response={200: PermitList, **ERRORS}, summary="Residence permits in your scope")
 def permit_list(request, params: Query[PermitListIn]):
     reject_unknown_query(request, PermitListIn.model_fields)
     today = timezone.localdate()
@@ -99,7 +97,7 @@ def permit_list(request, params: Query[PermitListIn]):
             "items": [_permit_item(p, today) for p in qs[start : start + params.page_size]]}
 
 
-@router.get("/permits/applications", response={200: ListOut, **ERRORS},
+@router.get("/permits/applications", response={200: ApplicationAwaitingList, **ERRORS},
             summary="Residence permit applications awaiting a decision, in your scope")
 def permit_applications_awaiting(request, params: Query[PageIn]):
     reject_unknown_query(request, PageIn.model_fields)

@@ -3,24 +3,20 @@ Each parses, calls one service, and returns its result (palermo.releases.service
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
+from palermo.api.schemas import ERRORS
 from palermo.releases import services
+from palermo.releases.api_schemas import Budget, MonitoringReport, PrivateRelease
 from palermo.releases.dp import DIMENSIONS
 
 router = Router(tags=["Releases"])
 
 
-class ErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Dimension = Literal[tuple(DIMENSIONS)]  # type: ignore[valid-type]
 
 
@@ -32,17 +28,17 @@ class PrivateReleaseIn(Schema):
 
 
 class PeriodIn(Schema):
-    received_from: dt.date | None = Field(None, description="Referrals received on or after this date")
-    received_to: dt.date | None = Field(None, description="Referrals received on or before this date")
+    received_from: IsoDate | None = Field(None, description="Referrals received on or after this date")
+    received_to: IsoDate | None = Field(None, description="Referrals received on or before this date")
 
 
-def _release_out(r) -> dict:
+def _release_out(r) -> dict:  # PrivateRelease
     return {"id": r.pk, "dataset": r.budget.dataset, "year": r.budget.year, "dimension": r.dimension,
             "epsilon": str(r.epsilon), "query": r.query, "result": r.result, "accuracy_95": r.accuracy,
             "released_at": r.released_at, "released_by": r.released_by.username}
 
 
-@router.get("/releases/budgets", response={200: list[dict[str, Any]], **ERRORS},
+@router.get("/releases/budgets", response={200: list[Budget], **ERRORS},
             summary="Privacy budget (epsilon) of each year's referrals: total, spent, left")
 def budgets(request):
     reject_unknown_query(request, set())
@@ -50,14 +46,14 @@ def budgets(request):
              "remaining_epsilon": str(b["remaining_epsilon"])} for b in services.budgets_for_user(user=request.auth)]
 
 
-@router.get("/releases/private", response={200: list[dict[str, Any]], **ERRORS},
+@router.get("/releases/private", response={200: list[PrivateRelease], **ERRORS},
             summary="Differentially private releases made, with their epsilon, query and noisy result")
 def private_releases(request):
     reject_unknown_query(request, set())
     return [_release_out(r) for r in services.releases_for_user(user=request.auth)]
 
 
-@router.post("/releases/private", response={201: dict[str, Any], **ERRORS},
+@router.post("/releases/private", response={201: PrivateRelease, **ERRORS},
              summary="Make a differentially private release (analysts; refused once the year's budget is spent)")
 def private_release_create(request, payload: PrivateReleaseIn):
     release = services.private_release_create(actor=request.auth, year=payload.year, dimension=payload.dimension,
@@ -75,7 +71,7 @@ def microdata(request):
     return resp
 
 
-@router.get("/monitoring-report", response={200: dict[str, Any], **ERRORS},
+@router.get("/monitoring-report", response={200: MonitoringReport, **ERRORS},
             summary="Monitoring report: decision times, positive-decision rates by group, flags (monitors, analysts)")
 def monitoring_report(request, period: Query[PeriodIn]):
     reject_unknown_query(request, PeriodIn.model_fields)

@@ -74,6 +74,9 @@ NOT_VICTIM_DATA: dict[str, str] = {
     "accounts.totpdevice.key": "a staff member's authenticator secret, not about a victim; it lives as long "
                                "as the app is set up and goes when an administrator resets two-factor "
                                "authentication or the user is deleted",
+    "api.idempotencyrecord.response": "the first answer to an API write kept for its retries; deleted when it "
+                                      "expires (PALERMO_IDEMPOTENCY_TTL_HOURS, 24 hours: palermo/api/idempotency.py), "
+                                      "long before any retention rule is due",
 }
 
 

@@ -6,13 +6,14 @@ roles; ``view=unsuppressed`` gives analysts every count, marked so, for any date
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
+from palermo.api.schemas import ERRORS
+from palermo.stats.api_schemas import StatsRelease
 from palermo.stats.periods import Period
 from palermo.stats.release import PUBLISHED_VIEW, release_json
 from palermo.stats.services import release_for_user
@@ -20,13 +21,9 @@ from palermo.stats.services import release_for_user
 router = Router(tags=["Statistics"])
 
 
-class ErrorOut(Schema):
-    error: dict[str, Any]
-
-
-@router.get("/stats/tables", response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+@router.get("/stats/tables", response={200: StatsRelease, **ERRORS}, by_alias=True,
             summary="NRM statistics tables (analysts and monitors)")
-def stats_tables(request, from_: dt.date = Query(..., alias="from"), to: dt.date = Query(...),  # noqa: B008
+def stats_tables(request, from_: IsoDate = Query(..., alias="from"), to: IsoDate = Query(...),  # noqa: B008
                  view: Literal["published", "unsuppressed"] = Query(PUBLISHED_VIEW)):
     """Every table of the period: ``id``, ``title``, ``dimensions``, ``counting_rule`` and ``rows``
     of dimension values (``null``: the total over that dimension) with a ``count``; a suppressed

@@ -3,18 +3,29 @@ and returns its result; scope and permissions are the selectors' and services' (
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
 from palermo.accounts import roles as R
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
+from palermo.api.schemas import ERRORS  # noqa: E402
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.support import services
+from palermo.support.api_schemas import (  # noqa: E402
+    Caseload,
+    Matching,
+    PlacementCreated,
+    PlacementEnded,
+    Providers,
+    ServiceRecorded,
+    SupportRecord,
+    WaitingList,
+    WaitingListJoined,
+)
 from palermo.support.export import placements_to_csv
 from palermo.support.matching import matching_for_case
 from palermo.support.models import Placement
@@ -32,14 +43,18 @@ from palermo.support.selectors import (
 
 router = Router(tags=["Support"])
 
+
+# Named apart from the children's care placements: the schema's component names are global.
+class SupportPlacementIn(PlacementIn):
+    pass
+
+
+class SupportPlacementEndIn(PlacementEndIn):
+    pass
+
 Nation = Literal["england", "wales", "scotland", "northern_ireland"]
 
 
-class ErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _need_support_worker(user) -> None:
@@ -54,7 +69,7 @@ def _placement_summary(p: Placement) -> dict:
             "support_period": period.to_json() if period else None}
 
 
-@router.get("/support/caseload", response={200: dict[str, Any], **ERRORS},
+@router.get("/support/caseload", response={200: Caseload, **ERRORS},
             summary="People placed with your organisation, and (prime contractors) people awaiting a place")
 def caseload(request):
     reject_unknown_query(request, set())
@@ -66,14 +81,14 @@ def caseload(request):
     return {"placed": placed, "awaiting": awaiting}
 
 
-@router.get("/support/cases/{case_id}", response={200: dict[str, Any], **ERRORS}, summary="A person's support record")
+@router.get("/support/cases/{case_id}", response={200: SupportRecord, **ERRORS}, summary="A person's support record")
 def record(request, case_id: int):
     case = support_case_get_for_user(user=request.auth, case_id=case_id)
     audit_record(actor=request.auth, action="support.view", obj=case)
     return support_record_for_user(user=request.auth, case=case)
 
 
-@router.get("/support/cases/{case_id}/matching", response={200: dict[str, Any], **ERRORS},
+@router.get("/support/cases/{case_id}/matching", response={200: Matching, **ERRORS},
             summary="Providers for this person today: eligible or not, why, and free places")
 def matching(request, case_id: int, trafficked_into_uk: bool | None = None, willing_to_cooperate: bool | None = None):
     reject_unknown_query(request, {"trafficked_into_uk", "willing_to_cooperate"})
@@ -90,16 +105,16 @@ def matching(request, case_id: int, trafficked_into_uk: bool | None = None, will
             "providers": [r.to_json() for r in rows]}
 
 
-@router.post("/support/cases/{case_id}/placements", response={201: dict[str, Any], **ERRORS},
+@router.post("/support/cases/{case_id}/placements", response={201: PlacementCreated, **ERRORS},
              summary="Place the person with the provider you chose")
-def placement_create(request, case_id: int, payload: PlacementIn):
+def placement_create(request, case_id: int, payload: SupportPlacementIn):
     case = support_case_get_for_user(user=request.auth, case_id=case_id)
     p = services.placement_create(actor=request.auth, case=case, data=payload)
     return 201, {"placement_id": p.pk, "case_id": case.pk, "provider": payload.provider, "kind": p.kind,
                  "start_on": p.start_on, "eligibility_version": p.eligibility_version}
 
 
-@router.post("/support/cases/{case_id}/services", response={201: dict[str, Any], **ERRORS},
+@router.post("/support/cases/{case_id}/services", response={201: ServiceRecorded, **ERRORS},
              summary="Record a service delivered to a person placed with your organisation")
 def service_create(request, case_id: int, payload: ServiceIn):
     case = support_case_get_for_user(user=request.auth, case_id=case_id)
@@ -107,7 +122,7 @@ def service_create(request, case_id: int, payload: ServiceIn):
     return 201, {"service_id": s.pk, "placement_id": s.placement_id, "service": s.service, "delivered_on": s.delivered_on}
 
 
-@router.post("/support/cases/{case_id}/waiting-list", response={201: dict[str, Any], **ERRORS},
+@router.post("/support/cases/{case_id}/waiting-list", response={201: WaitingListJoined, **ERRORS},
              summary="Add the person to the waiting list (no suitable place is free)")
 def waiting_list_join(request, case_id: int, payload: WaitingListIn):
     case = support_case_get_for_user(user=request.auth, case_id=case_id)
@@ -115,9 +130,9 @@ def waiting_list_join(request, case_id: int, payload: WaitingListIn):
     return 201, {"entry_id": e.pk, "case_id": case.pk, "nation": e.nation, "joined_on": e.joined_on}
 
 
-@router.post("/support/placements/{placement_id}/end", response={200: dict[str, Any], **ERRORS},
+@router.post("/support/placements/{placement_id}/end", response={200: PlacementEnded, **ERRORS},
              summary="End a placement with a coded reason")
-def placement_end(request, placement_id: int, payload: PlacementEndIn):
+def placement_end(request, placement_id: int, payload: SupportPlacementEndIn):
     placement = Placement.objects.select_related("case", "case__referral__person", "provider").filter(pk=placement_id).first()
     if placement is None:
         raise NotFound(f"There is no placement {placement_id}")
@@ -128,7 +143,7 @@ def placement_end(request, placement_id: int, payload: PlacementEndIn):
     return {"placement_id": p.pk, "end_on": p.end_on, "exit_reason": p.exit_reason}
 
 
-@router.get("/support/waiting-list", response={200: dict[str, Any], **ERRORS},
+@router.get("/support/waiting-list", response={200: WaitingList, **ERRORS},
             summary="The waiting list for a place, in order, with the days each person has waited")
 def waiting_list(request, nation: Nation | None = None, provider: Code | None = None):
     reject_unknown_query(request, {"nation", "provider"})
@@ -139,9 +154,9 @@ def waiting_list(request, nation: Nation | None = None, provider: Code | None = 
     return {"count": len(rows), "items": [r.to_json() for r in rows]}
 
 
-@router.get("/support/providers", response={200: dict[str, Any], **ERRORS},
+@router.get("/support/providers", response={200: Providers, **ERRORS},
             summary="Providers: places, occupancy and free capacity today (counts only)")
-def providers(request, nation: Nation | None = None, on: dt.date | None = None):
+def providers(request, nation: Nation | None = None, on: IsoDate | None = None):
     reject_unknown_query(request, {"nation", "on"})
     if not request.auth.has_perm("support.view_occupancy"):
         raise NotAllowed("Your role does not include support provision")

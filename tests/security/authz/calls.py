@@ -252,6 +252,7 @@ API = {
     ("GET", "/api/v1/cases/{case_id}/letters"): lambda u, s: Call(f"/api/v1/cases/{s.permit_case.pk}/letters"),
     ("GET", "/api/v1/cases/{case_id}/letters/{letter_id}/{recipient}.pdf"): lambda u, s: Call(
         f"/api/v1/cases/{s.permit_case.pk}/letters/{_letter(s)}/first_responder.pdf"),
+    ("GET", "/api/v1/events"): lambda u, s: Call("/api/v1/events?limit=500"),
     ("POST", "/api/v1/cases/search"): lambda u, s: Call("/api/v1/cases/search", {
         "name": f"Ysolde {s.case.referral.person.family_name}"}, json=True),
     ("GET", "/api/v1/cases.csv"): lambda u, s: Call("/api/v1/cases.csv"),
