@@ -74,6 +74,13 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.support.api.waiting_list": "listWaitingList",
     "palermo.support.api.providers": "listSupportProviders",
     "palermo.support.api.placements_export": "exportSupportPlacementsCsv",
+    # Casework and letters
+    "palermo.casework.api.search": "findCases",
+    "palermo.casework.api.allocate": "allocateCase",
+    "palermo.casework.api.my_cases": "listMyCases",
+    "palermo.casework.api.workload": "getWorkload",
+    "palermo.letters.api.letter_list": "listDecisionLetters",
+    "palermo.letters.api.letter_pdf": "getDecisionLetterPdf",
 }
 
 

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from pydantic import model_validator
 
 from palermo.accounts import roles as R
+from palermo.api.schemas import ERRORS
 from palermo.core.exceptions import NotAllowed, ValidationFailed
 from palermo.core.text import SingleLine
 from palermo.nrm.selectors import case_get_for_user
@@ -21,11 +22,6 @@ from .search import SearchQuery
 router = Router(tags=["Casework"])
 
 
-class ErrorOut(Schema):
-    error: dict
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class SearchIn(Schema):

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
+from palermo.api.schemas import ERRORS
 from palermo.nrm.selectors import case_get_for_user
 
 from . import services
@@ -15,11 +16,6 @@ from . import services
 router = Router(tags=["Letters"])
 
 
-class ErrorOut(Schema):
-    error: dict
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class LetterOut(Schema):
