@@ -11,7 +11,6 @@ class JobsConfig(AppConfig):
         # django-tasks-db registers its task rows in the admin; Palermo's admin shows only models
         # behind the audited admin mixin, and jobs are seen on their owners' pages instead.
         from django.contrib import admin
-
         from django_tasks_db.models import DBTaskResult
 
         if admin.site.is_registered(DBTaskResult):
