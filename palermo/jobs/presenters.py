@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from palermo.jobs.kinds import KIND_LABELS
+from palermo.jobs.kinds import KINDS
 from palermo.jobs.models import FAILED, SUCCEEDED, Job
 
 STAGE_LABELS = {
@@ -27,7 +27,7 @@ def job_out(job: Job) -> dict:
     return {
         "id": job.pk,
         "kind": job.kind,
-        "label": KIND_LABELS.get(job.kind, job.kind),
+        "label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
         "status": job.status,
         "status_label": job.get_status_display(),
         "stage": job.stage or None,
