@@ -61,7 +61,7 @@ def test_a_waiting_job_offers_a_refresh_link(world, monkeypatch):
     _kind(monkeypatch)
     job = services.job_start(actor=world.analyst, kind="count")  # no commit in this test: still waiting
     detail = _client(world.analyst).get(f"/jobs/{job.pk}/").content.decode()
-    assert "Waiting to start" in detail and f'id="refresh"' in detail and "Retry" not in detail
+    assert "Waiting to start" in detail and 'id="refresh"' in detail and "Retry" not in detail
 
 
 def test_a_failed_job_is_retried_from_its_page_and_a_finished_one_is_refused(world, monkeypatch,
