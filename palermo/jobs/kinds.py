@@ -86,8 +86,11 @@ def _link_run(*, job, progress: Progress) -> dict:
 
     stats = link_run(actor=job.started_by, progress=told)
     keep = ("people", "pairs_scored", "pairs_at_review_threshold", "candidates_created", "candidates_rescored",
-            "candidates_reinstated", "already_decided", "stale_rescored", "model_version")
-    return {k: stats[k] for k in keep}
+            "candidates_reinstated", "already_decided", "model_version")
+    stale = stats.get("stale_rescored") or {}
+    stale = stale if isinstance(stale, dict) else {"rescored": stale}
+    return {**{k: stats[k] for k in keep}, "stale_rescored": int(stale.get("rescored", 0)),
+            "stale_withdrawn": int(stale.get("withdrawn", 0))}
 
 
 def _stats_bulletin(*, job, progress: Progress) -> dict:

@@ -17,7 +17,8 @@ OUTCOME_LABELS = {
     "pairs_at_review_threshold": "Pairs at or above the review threshold",
     "candidates_created": "New possible matches", "candidates_rescored": "Possible matches rescored",
     "candidates_reinstated": "Possible matches proposed again", "already_decided": "Pairs already decided",
-    "stale_rescored": "Earlier possible matches rescored", "model_version": "Linkage model",
+    "stale_rescored": "Earlier possible matches rescored",
+    "stale_withdrawn": "Earlier possible matches withdrawn (below the threshold now)", "model_version": "Linkage model",
     "files": "Files written", "tables": "Tables", "cells": "Cells", "suppressed": "Cells suppressed",
 }
 STATUS_TAGS = {"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"}
