@@ -5,6 +5,7 @@ each kind's work safe to repeat), and a job records no personal data."""
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,11 @@ AGAIN = person("Arben", "Krasniqi", "1988-02-11", "Albania")  # the same as one 
 
 
 def _worker():
-    call_command("worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    """The worker, in-process, until the queue is empty. It closes "old" database connections
+    between tasks; inside a test's transaction (autocommit off) that would close the test's own
+    PostgreSQL connection, so that one step is left out here."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_a_new_referral_is_scored_in_a_job_of_the_referring_officer(known, django_capture_on_commit_callbacks):
