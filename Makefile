@@ -37,7 +37,9 @@ pango:
 run: install assets pango
 	$(BIN)/palermo demo
 	@echo "Palermo: open http://$(HOST)/ and sign in as a demo user above (users marked * also enter the code that '$(BIN)/palermo demo code' prints)."
-	PALERMO_DEBUG=0 PALERMO_PHASE=demo $(BIN)/palermo serve --bind $(HOST)
+	# Background jobs (scoring new referrals, linkage runs, bulletins; docs/jobs.md) need a worker:
+	# started beside the server and stopped with it.
+	PALERMO_DEBUG=0 PALERMO_PHASE=demo sh -c '$(BIN)/palermo worker & w=$$!; trap "kill $$w" EXIT INT TERM; $(BIN)/palermo serve --bind $(HOST)'
 
 demo: install
 	$(BIN)/palermo demo

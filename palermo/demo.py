@@ -407,6 +407,28 @@ def permits_load(users, *, seed: int = 2012, today: dt.date | None = None) -> in
     return made
 
 
+def jobs_load(users) -> int:
+    """The administrator's background jobs, so "Your jobs" has something to show: a linkage run
+    that finished and one that failed (which the administrator can retry). Made once."""
+    from palermo.jobs.models import FAILED, SUCCEEDED, Job
+
+    admin = users["admin"]
+    if Job.objects.filter(started_by=admin).exists():
+        return 0
+    now = timezone.now()
+    done = Job.objects.create(kind="link_run", started_by=admin, status=SUCCEEDED, stage="written", done=3, total=3,
+                       attempts=1, started_at=now - dt.timedelta(days=1, minutes=3), finished_at=now - dt.timedelta(days=1),
+                       outcome={"people": Case.objects.count(), "pairs_scored": 41, "pairs_at_review_threshold": 9,
+                                "candidates_created": 9, "candidates_rescored": 0, "candidates_reinstated": 0,
+                                "already_decided": 0, "stale_rescored": 0, "model_version": "demo"})
+    failed = Job.objects.create(kind="link_run", started_by=admin, status=FAILED, stage="linking", done=1, total=3, attempts=1,
+                       started_at=now - dt.timedelta(hours=2, minutes=1), finished_at=now - dt.timedelta(hours=2),
+                       error="The job stopped with an error (OperationalError).")
+    for job in (done, failed):  # started when they started, not when the demo was loaded
+        Job.objects.filter(pk=job.pk).update(created_at=job.started_at)
+    return 2
+
+
 def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     orgs = organisations_load()
     users = users_load(orgs)
@@ -425,7 +447,8 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
 
     allocations = casework_demo_load(users, seed=seed)
     letters = letters_demo_load(users)
-    return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+    jobs = jobs_load(users)
+    return {"jobs": jobs, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
             "permit_applications": permit_applications, "support": support, "private_releases": releases,
             "allocations": allocations, "letters": letters}

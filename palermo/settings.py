@@ -26,6 +26,11 @@ Environment variables:
   PALERMO_EMAIL_FROM       the sender of Palermo's e-mails
   PALERMO_STATIC_ROOT      where `palermo serve` collects the static files (default: the data folder)
   PALERMO_BIND, PALERMO_WORKERS, PALERMO_THREADS  defaults for `palermo serve` (127.0.0.1:8000, 2, 1)
+  PALERMO_TASKS_BACKEND    where background jobs run (docs/jobs.md): ``database`` (default: queued
+                           in Palermo's own database, run by ``palermo worker``), ``immediate``
+                           (in the process that starts them, after its transaction commits; the
+                           default for tests) or ``rq`` (RQ on Redis, for scale)
+  PALERMO_RQ_QUEUE_URL     the Redis address for ``rq`` (e.g. ``redis://127.0.0.1:6379/0``)
 """
 
 from __future__ import annotations
@@ -89,6 +94,9 @@ INSTALLED_APPS = [
     "palermo.synth",
     "palermo.casework",
     "palermo.letters",
+    "palermo.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "palermo.web",
     "palermo.api",
 ]
@@ -322,3 +330,24 @@ if PRODUCTION and not (os.environ.get("PALERMO_AUDIT_KEY") or os.environ.get("PA
 PALERMO_BACKUP_KEY_FILE = os.environ.get(
     "PALERMO_BACKUP_KEY_FILE", "" if PRODUCTION else str(DATA_DIR / "keys" / "backup.key")
 )
+
+# --- Background jobs (palermo/jobs; docs/jobs.md) ---------------------------------------------
+# Long work (scoring a new referral for possible matches, link runs, imports, bulletins) runs as a
+# task of Django's Tasks API through the django-tasks backport, so the code moves to Django 6's
+# built-in django.tasks unchanged. The embedded default queues tasks in Palermo's own database
+# (django-tasks-db) and `palermo worker` runs them; tests run each task in-process as soon as the
+# transaction that started it commits; RQ on Redis is for scale (settings only: docs/jobs.md).
+PALERMO_TASKS_BACKEND = os.environ.get("PALERMO_TASKS_BACKEND", "immediate" if ENV == "test" else "database")
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+if PALERMO_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PALERMO_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": _TASK_BACKENDS[PALERMO_TASKS_BACKEND]}
+if PALERMO_TASKS_BACKEND == "rq":  # needs `pip install django-tasks-rq` and "django_rq" in INSTALLED_APPS
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("PALERMO_RQ_QUEUE_URL", "redis://127.0.0.1:6379/0")}}
+# Uploaded import files wait for their job here, encrypted (palermo/jobs/files.py).
+PALERMO_JOB_FILES_DIR = Path(os.environ.get("PALERMO_JOB_FILES_DIR", DATA_DIR / "jobs"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("palermo.linkage.urls")),
     path("", include("palermo.children.urls")),
     path("", include("palermo.notifications.urls")),
+    path("", include("palermo.jobs.urls")),
     path("", include("palermo.stats.urls")),
     path("", include("palermo.releases.urls")),
     path("", include("palermo.support.urls")),

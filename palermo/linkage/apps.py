@@ -13,15 +13,15 @@ class LinkageConfig(AppConfig):
 
 
 def _referral_saved(sender, instance, created, raw=False, **kwargs):
-    """A new referral with a person: once the referral's transaction commits, score the person
-    against everyone already known (``PALERMO_LINK_ON_REFERRAL``, default on). The scoring runs
-    after the commit so a failure can never undo the referral."""
+    """A new referral with a person: score the person against everyone already known
+    (``PALERMO_LINK_ON_REFERRAL``, default on) as a background job of the referring officer's
+    (``palermo.jobs``), no longer inside the request. The job is recorded in the referral's
+    transaction and its task queued once that commits, so a failure can never undo the referral."""
     from django.conf import settings
-    from django.db import transaction
 
     if not created or raw or instance.person_id is None or not getattr(settings, "PALERMO_LINK_ON_REFERRAL", True):
         return
-    from palermo.linkage.services import score_after_referral
+    from palermo.jobs.services import job_start
 
-    person_id, actor_id = instance.person_id, instance.officer_id
-    transaction.on_commit(lambda: score_after_referral(person_id=person_id, actor_id=actor_id))
+    job_start(actor=instance.officer, kind="link_score", system=True, total=1,
+              params={"person_id": instance.person_id, "referral_id": instance.pk})

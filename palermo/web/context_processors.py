@@ -58,6 +58,7 @@ def palermo(request) -> dict:
         nav.append(("providers", _("Providers"), reverse("support:providers"),
                     namespace == "support" and current.startswith("provider")))
     nav.append(("law", _("Law"), reverse("law:index"), namespace == "law"))
+    nav.append(("jobs", _("Your jobs"), reverse("jobs:list"), namespace == "jobs"))
     unread = unread_count(user)
     nav.append(("notifications", _("Notifications"), reverse("notifications:list"), namespace == "notifications"))
     if access.is_administrator(user):

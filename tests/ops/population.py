@@ -76,7 +76,20 @@ def populate_everything(*, cases: int = 40) -> None:
         LinkCandidate.objects.create(person_a=a, person_b=b, match_probability=0.7, match_weight=3.2,
                                      model_version="synthetic", found_by="batch")  # fmt: skip
     _waiting_list_entry()
+    _queued_task()
     audit_record(actor=admin, action="test.unsealed_tail", detail={"count": 1})
+
+
+def _queued_task() -> None:
+    """A task queued in the database backend's table (the demo's failed job, queued again), as
+    ``palermo worker`` would find it: the task holds the job's id only."""
+    from palermo.jobs.models import Job
+    from palermo.jobs.tasks import run_job
+
+    job = Job.objects.filter(status="failed").order_by("pk").first()
+    assert job is not None, "the demo makes a failed job"
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}):
+        run_job.enqueue(job_id=job.pk)
 
 
 def _waiting_list_entry() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from cryptography.fernet import Fernet
@@ -48,6 +49,8 @@ def _meaning(value, kind: str):
         return bool(value)
     if kind == "JSONField" and isinstance(value, str):
         return json.loads(value)
+    if kind == "UUIDField":  # a uuid column in PostgreSQL, 32 hex digits in SQLite
+        return uuid.UUID(str(value))
     return value
 
 

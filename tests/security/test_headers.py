@@ -120,7 +120,11 @@ def things(world):
     # a case with a decision in effect, so it has a decision letter (issue 14)
     lettered = world.case(person=person(given="Ottoline", family="Letterby"))
     world.rg(lettered)
-    return {"case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    # the analyst's finished bulletin job, with its files (the job pages and the download)
+    from tests.security.authz.universe import _finished_bulletin_job
+
+    job = _finished_bulletin_job(world.analyst)
+    return {"job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -153,6 +157,7 @@ def _value(name: str, route: str, things: dict) -> str:
         "placement_id": lambda: things["support_placement" if route.startswith(("support/", "api/v1/support/"))
                                        else "placement"].pk,
         "notification_id": lambda: things["notification"].pk,
+        "job_id": lambda: things["job"].pk,
         "code": lambda: "SALVARMY",
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,
@@ -225,7 +230,8 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     # someone, and each kind of refusal was seen.
     assert {200, 302, 403, 404, 409} <= set(seen), seen
     only_redirect = {"", "refer/<slug:slug>/", "refer/check-your-answers/", "refer/confirmation/"}
-    only_post = {"notifications/<int:notification_id>/read/", "notifications/read-all/"}  # GET is 405
+    only_post = {"notifications/<int:notification_id>/read/", "notifications/read-all/",  # GET is 405
+                 "jobs/<int:job_id>/retry/", "jobs/link-run/", "jobs/bulletin/"}
     web_pages = {r for r in routes if not r.startswith(("admin/", "api/"))} - only_redirect - only_post
     assert web_pages <= rendered, sorted(web_pages - rendered)
     assert {"admin/", "admin/accounts/organisation/", "admin/accounts/organisation/<path:object_id>/history/",

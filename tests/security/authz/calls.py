@@ -158,6 +158,14 @@ PAGES = {
     ("POST", "/notifications/<int:notification_id>/read/"): lambda u, s: Call(
         f"/notifications/{s.notification.pk}/read/", {}),
     ("POST", "/notifications/read-all/"): lambda u, s: Call("/notifications/read-all/", {}),
+    # background jobs: a finished job started by the column's user (own) or by someone else (none)
+    ("GET", "/jobs/"): lambda u, s: Call("/jobs/"),
+    ("GET", "/jobs/<int:job_id>/"): lambda u, s: Call(f"/jobs/{s.job.pk}/"),
+    ("POST", "/jobs/<int:job_id>/retry/"): lambda u, s: Call(f"/jobs/{s.job.pk}/retry/", {}),
+    ("GET", "/jobs/<int:job_id>/bulletin.zip"): lambda u, s: Call(f"/jobs/{s.job.pk}/bulletin.zip"),
+    ("POST", "/jobs/link-run/"): lambda u, s: Call("/jobs/link-run/", {}),
+    ("POST", "/jobs/bulletin/"): lambda u, s: Call("/jobs/bulletin/", dict(
+        (k, v) for k, v in (p.split("=") for p in _stats_query().split("&")))),
     ("GET", "/statistics/"): lambda u, s: Call(f"/statistics/?{_stats_query()}"),
     ("GET", "/statistics/files/<str:filename>"): lambda u, s: Call(
         f"/statistics/files/table-01-referrals_quarter_age_gender.csv?{_stats_query()}"),
@@ -320,6 +328,11 @@ API = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): lambda u, s: Call(
         f"/api/v1/notifications/{s.notification.pk}/read", {}, json=True),
     ("POST", "/api/v1/notifications/read-all"): lambda u, s: Call("/api/v1/notifications/read-all", {}, json=True),
+    # background jobs
+    ("GET", "/api/v1/jobs"): lambda u, s: Call("/api/v1/jobs"),
+    ("GET", "/api/v1/jobs/{job_id}"): lambda u, s: Call(f"/api/v1/jobs/{s.job.pk}"),
+    ("POST", "/api/v1/jobs/{job_id}/retry"): lambda u, s: Call(f"/api/v1/jobs/{s.job.pk}/retry", {}, json=True),
+    ("POST", "/api/v1/link-runs"): lambda u, s: Call("/api/v1/link-runs", {}, json=True),
     ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
     ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
     ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),

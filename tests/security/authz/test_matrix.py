@@ -38,7 +38,7 @@ from .calls import API, PAGES, Call, admin_call
 
 MATRIX = Path(__file__).with_name("matrix.csv")
 KEY_COLUMNS = ["surface", "method", "endpoint", "relation"]
-VALUES = {"200", "201", "302", "400", "401", "403", "404", "405", "409", "422",
+VALUES = {"200", "201", "202", "302", "400", "401", "403", "404", "405", "409", "422",
           "sign-in", "admin-login", "id", "listed", "hidden", "n/a"}
 #: Endpoints that list records: the cell says whether the slot's record is in the answer.
 LISTS = {
@@ -73,6 +73,9 @@ CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/
         "/api/v1/children/cases/{case_id}/gradings")}
 #: Endpoints about one notification: relation ``recipient`` (addressed to the user) or ``none``.
 NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notifications/{notification_id}/read"}
+#: Endpoints about one background job: relation ``own`` (started by the user) or ``none``.
+JOB = {"/jobs/<int:job_id>/", "/jobs/<int:job_id>/retry/", "/jobs/<int:job_id>/bulletin.zip",
+       "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/retry"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review",
           "/support/placements/<int:placement_id>/end/": "placement",
@@ -205,6 +208,10 @@ class Runner:
             note = (self.u.notifications.get(col) if row.relation == "recipient"
                     else self.u.other_notification if row.relation == "none" else None)
             return U.NoteSlot(row.relation, note) if note is not None else None
+        if row.endpoint in JOB:
+            job = (self.u.jobs.get(col) if row.relation == "own"
+                   else self.u.other_job if row.relation == "none" else None)
+            return U.JobSlot(row.relation, job) if job is not None else None
         kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
         child = row.endpoint in CHILD_ONLY
         for slot in self.u.slots.values():

@@ -27,7 +27,9 @@ response that shows any of them can be traced to the slot it leaked from.
 
 Each column's user also has one notification addressed to them (``notifications``), and a helper
 has one (``other_notification``): the notification routes are checked with the relations
-``recipient`` (addressed to the user) and ``none`` (addressed to someone else).
+``recipient`` (addressed to the user) and ``none`` (addressed to someone else). Likewise each has
+started one finished bulletin job (``jobs``) and a helper one (``other_job``): the job routes are
+checked with the relations ``own`` (started by the user) and ``none`` (started by someone else).
 
 How a slot relates to a user (``relation``) is worked out from the records, not written by hand:
 the first that holds of own record, own organisation's, routed to my competent authority, a child
@@ -151,6 +153,15 @@ class NoteSlot:
 
 
 @dataclass
+class JobSlot:
+    """A background job the job routes are checked with (counts only, no person's details)."""
+
+    name: str
+    job: object
+    markers: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Universe:
     users: dict[str, User]  # column -> user (no anonymous)
     helpers: dict[str, User]
@@ -159,6 +170,8 @@ class Universe:
     orgs: dict[str, Organisation]
     notifications: dict[str, object] = field(default_factory=dict)  # column -> a notification to them
     other_notification: object = None  # addressed to a helper, never to a column's user
+    jobs: dict[str, object] = field(default_factory=dict)  # column -> a finished bulletin job they started
+    other_job: object = None  # started by a helper, never by a column's user
 
     def relation(self, column: str, slot: Slot) -> str:
         """How ``slot`` relates to the user of ``column`` (see the module docstring)."""
@@ -306,8 +319,24 @@ def build() -> Universe:
                                               object_type="matrix", object_id=col) for col, user in users.items()}
     other = Notification.objects.create(recipient=helpers["sca"], kind="missing_episode_opened", reason="decision_maker",
                                         object_type="matrix", object_id="helper")
+    jobs = {col: _finished_bulletin_job(user) for col, user in users.items()}
+    other_job = _finished_bulletin_job(helpers["sca"])
     return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
-                    other_notification=other)
+                    other_notification=other, jobs=jobs, other_job=other_job)
+
+
+def _finished_bulletin_job(user):
+    """A finished bulletin job of ``user``'s with its (tiny) files, as an analyst's would be."""
+    from palermo.jobs.kinds import job_folder
+    from palermo.jobs.models import SUCCEEDED, Job
+
+    job = Job.objects.create(kind="stats_bulletin", started_by=user, status=SUCCEEDED, done=2, total=2,
+                             params={"from": "2025-01-01", "to": "2025-03-31"}, outcome={"files": 1},
+                             finished_at=timezone.now())
+    folder = job_folder(job) / "bulletin"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    return job
 
 
 def _child_record(slot: Slot, la_user: User, received: dt.date, family: str) -> None:

@@ -1,0 +1,61 @@
+"""Your jobs (``/api/v1/jobs``): only ever your own; and the long work the API starts as a job,
+answered 202 Accepted with the job's address (``Location`` and ``job.api_url``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from palermo.api.query import reject_unknown_query
+from palermo.jobs import services
+from palermo.jobs.presenters import job_out
+from palermo.jobs.selectors import job_get_for_user, job_list_for_user
+from palermo.nrm.api import ERRORS
+
+router = Router(tags=["Jobs"])
+
+
+class ListIn(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class ListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[dict[str, Any]] = Field(..., max_length=200)
+
+
+def _accepted(response: HttpResponse, job) -> tuple[int, dict]:
+    body = job_out(job)
+    response["Location"] = body["api_url"]
+    return 202, body
+
+
+@router.get("/jobs", response={200: ListOut, **ERRORS}, summary="Your jobs, newest first")
+def job_list(request, params: Query[ListIn]):
+    reject_unknown_query(request, ListIn.model_fields)
+    qs = job_list_for_user(user=request.auth)
+    start = (params.page - 1) * params.page_size
+    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
+            "items": [job_out(j) for j in qs[start : start + params.page_size]]}
+
+
+@router.get("/jobs/{job_id}", response={200: dict[str, Any], **ERRORS}, summary="One of your jobs: progress and outcome")
+def job_get(request, job_id: int):
+    return job_out(job_get_for_user(user=request.auth, job_id=job_id))
+
+
+@router.post("/jobs/{job_id}/retry", response={202: dict[str, Any], **ERRORS},
+             summary="Queue a failed job of yours again (a finished one is refused: 409)")
+def job_retry(request, job_id: int, response: HttpResponse):
+    return _accepted(response, services.job_retry(actor=request.auth, job_id=job_id))
+
+
+@router.post("/link-runs", response={202: dict[str, Any], **ERRORS},
+             summary="Start a linkage run (administrators): propose possible matches across all people")
+def link_run_start(request, response: HttpResponse):
+    return _accepted(response, services.job_start(actor=request.auth, kind="link_run", key="link_run", total=3))

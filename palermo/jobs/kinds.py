@@ -1,0 +1,126 @@
+"""What each kind of job does: who may start it, what it is called on pages, and the function the
+task runs. Each ``run`` calls the domain's existing entry point unchanged (linkage scoring, the
+link run, the referral import, the bulletin) and returns counts only.
+
+Every ``run`` is safe to run again after a failure, so a failed job can be retried without doing
+anything twice:
+
+* ``link_score``: storing candidates skips pairs already stored (``store_candidates``: a pending
+  pair is rescored, a decided one left alone, a new one created once under a unique constraint);
+* ``link_run``: every write of the run is one transaction (``palermo.linkage.batch``), so a failed
+  run left nothing and the retry starts again; pairs already stored are skipped as above;
+* ``stats_bulletin``: writes its files into the job's own folder, emptied first (same records,
+  same bytes).
+
+A job that finished is never run again (``services.job_execute`` claims a waiting job only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from palermo.accounts import roles as R
+
+Progress = Callable[..., None]  # progress(done=…, total=…, stage=…)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    run: Callable  # run(*, job, progress) -> dict of counts
+    roles: frozenset[str] = frozenset()  # who may start it from a page or the API (empty: started by Palermo)
+
+
+def job_folder(job) -> Path:
+    """The job's own folder for files it writes (a bulletin), outside the source tree, 0700."""
+    folder = Path(settings.PALERMO_JOB_FILES_DIR) / f"job-{job.pk}"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _link_score(*, job, progress: Progress) -> dict:
+    """Score the person of a new referral against everyone known (was run inside the request)."""
+    from django.db import transaction
+
+    from palermo.core.audit import audit_record
+    from palermo.linkage.services import link_candidates_score_for_person
+    from palermo.people.models import Person
+
+    person_id = int(job.params["person_id"])
+    progress(done=0, total=1, stage="scoring")
+    person = Person.objects.get(pk=person_id)
+    try:
+        link_candidates_score_for_person(person=person, actor=job.started_by)
+    except Exception as exc:
+        # as before jobs: the failed scoring is audited by class name (the referral stands)
+        with transaction.atomic():
+            audit_record(actor=None, action="link.scoring_failed", object_type="people.person",
+                         object_id=person_id, detail={"error": type(exc).__name__})
+        raise
+    progress(done=1, total=1, stage="scoring")
+    # The count of possible matches is not given: the referring officer may not see them.
+    return {"person_id": person_id, "scored": 1}
+
+
+_LINK_RUN_STAGES = (("Decrypted", 1), ("Writing", 2), ("Written", 3))
+
+
+def _link_run(*, job, progress: Progress) -> dict:
+    """``palermo link run`` started from a page or the API: the same function, with the run's
+    messages turned into stages (reading people, linking, writing)."""
+    from palermo.linkage.batch import link_run
+
+    progress(done=0, total=3, stage="reading")
+
+    def told(message: str) -> None:
+        for prefix, step in _LINK_RUN_STAGES:
+            if message.startswith(prefix):
+                progress(done=step, total=3, stage=("linking", "writing", "written")[step - 1])
+
+    stats = link_run(actor=job.started_by, progress=told)
+    keep = ("people", "pairs_scored", "pairs_at_review_threshold", "candidates_created", "candidates_rescored",
+            "candidates_reinstated", "already_decided", "model_version")
+    stale = stats.get("stale_rescored") or {}
+    stale = stale if isinstance(stale, dict) else {"rescored": stale}
+    return {**{k: stats[k] for k in keep}, "stale_rescored": int(stale.get("rescored", 0)),
+            "stale_withdrawn": int(stale.get("withdrawn", 0))}
+
+
+def _stats_bulletin(*, job, progress: Progress) -> dict:
+    """``palermo stats bulletin`` started from the statistics page: the published release of the
+    period, written to the job's folder (emptied first, so a retry writes the same bytes once)."""
+    from django.utils import timezone
+
+    from palermo.stats.outputs import write_release
+    from palermo.stats.periods import Period
+    from palermo.stats.release import PUBLISHED_VIEW
+    from palermo.stats.services import release_for_user
+
+    period = Period(dt.date.fromisoformat(job.params["from"]), dt.date.fromisoformat(job.params["to"]))
+    progress(done=0, total=2, stage="counting")
+    release = release_for_user(actor=job.started_by, period=period, view=PUBLISHED_VIEW, today=timezone.localdate(),
+                               action="stats.bulletin_written", detail={"job": job.pk})
+    progress(done=1, total=2, stage="writing")
+    out = job_folder(job) / "bulletin"
+    if out.exists():
+        shutil.rmtree(out)
+    data = write_release(release, out)
+    progress(done=2, total=2, stage="written")
+    return {"files": len(data["files"]), "tables": len(release.tables), "cells": release.cells_total,
+            "suppressed": release.cells_suppressed}
+
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    Kind("link_score", "Check a new referral for possible matches", _link_score),
+    Kind("link_run", "Linkage run: propose possible matches across all people", _link_run,
+         frozenset({R.ADMINISTRATOR})),
+    Kind("stats_bulletin", "Statistics bulletin files", _stats_bulletin, frozenset({R.ANALYST, R.MONITOR})),
+)}
+KIND_LABELS = {code: kind.label for code, kind in KINDS.items()}
