@@ -81,6 +81,11 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.casework.api.workload": "getWorkload",
     "palermo.letters.api.letter_list": "listDecisionLetters",
     "palermo.letters.api.letter_pdf": "getDecisionLetterPdf",
+    # Background jobs
+    "palermo.jobs.api.job_list": "listJobs",
+    "palermo.jobs.api.job_get": "getJob",
+    "palermo.jobs.api.job_retry": "retryJob",
+    "palermo.jobs.api.link_run_start": "startLinkRun",
 }
 
 
