@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("palermo.releases.urls")),
     path("", include("palermo.support.urls")),
     path("", include("palermo.permits.urls")),
+    path("", include("palermo.intelligence.urls")),
     path("", include("palermo.web.urls")),
 ]

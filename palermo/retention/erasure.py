@@ -63,6 +63,9 @@ ERASE: dict[str, dict[str, object]] = {
     "children.traffickinggrading": {"evidence_summary": ""},
     "permits.permitapplication": {"investigation_reference": ""},
     "permits.permitdecision": {"reason_text": ""},
+    # An intelligence person tied to the victim (palermo.intelligence): the written lawful reason
+    # describes the victim; the coded reason, the organisation and the dates are kept.
+    "intelligence.victimlink": {"reason_text": ""},
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,
@@ -71,6 +74,15 @@ NOT_VICTIM_DATA: dict[str, str] = {
     "accounts.totpdevice.key": "a staff member's authenticator secret, not about a victim; it lives as long "
                                "as the app is set up and goes when an administrator resets two-factor "
                                "authentication or the user is deleted",
+    # Intelligence (palermo.intelligence) is about suspects, groups, premises and their identifiers,
+    # never an NRM victim's record (a victim is tied to it only by a VictimLink, erased above). It is
+    # kept under the police review-retain-dispose regime for intelligence (Management of Police
+    # Information), not the NRM case rule; that schedule is not yet law data here (docs/intelligence.md).
+    "intelligence.intelligencereport.text": "intelligence about suspects, not about a victim: reviewed under the "
+                                            "police intelligence retention regime, not the NRM case rule",
+    "intelligence.intelligencereport.handling_conditions": "the originator's conditions of sharing, not about a victim",
+    "intelligence.entity.label": "a suspect's, group's or premises' identifier, not a victim's: intelligence retention",
+    "intelligence.entity.date_of_birth": "a suspect's date of birth, not a victim's: intelligence retention",
 }
 
 
