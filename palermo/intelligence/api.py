@@ -134,13 +134,21 @@ def get_entity(request, entity_id: int):
     return entity_view_out(selectors.entity_get_for_user(user=request.auth, entity_id=entity_id))
 
 
-@router.post("/intelligence/entities/{entity_id}/victim-links", response={201: EntityDetailOut, **ERRORS},
+class VictimLinkOut(Schema):
+    entity_id: int
+    person_reference: str
+    lawful_reason: str
+    organisation: str
+
+
+@router.post("/intelligence/entities/{entity_id}/victim-links", response={201: VictimLinkOut, **ERRORS},
              operation_id="createIntelligenceVictimLink",
              summary="Record that a person entity is an NRM potential victim, with the lawful reason")
 def create_victim_link(request, entity_id: int, payload: VictimLinkIn):
     _require_role(request)
-    services.victim_link_record(actor=request.auth, entity_id=entity_id, data=payload)
-    return 201, entity_view_out(selectors.entity_get_for_user(user=request.auth, entity_id=entity_id))
+    link = services.victim_link_record(actor=request.auth, entity_id=entity_id, data=payload)
+    return 201, {"entity_id": link.entity_id, "person_reference": link.person.pseudonym,
+                 "lawful_reason": link.lawful_reason, "organisation": link.organisation.code}
 
 
 @router.get("/intelligence/reports.csv", response={200: None, **ERRORS}, operation_id="exportIntelligenceReports",

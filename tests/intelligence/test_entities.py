@@ -5,6 +5,7 @@ recorded lawful reason."""
 import pytest
 from django.db import connection
 from django.test import Client
+from pydantic import ValidationError
 
 from palermo.accounts.models import ApiToken
 from palermo.core.exceptions import ValidationFailed
@@ -90,7 +91,7 @@ def test_an_officer_without_a_recorded_lawful_reason_cannot_see_the_victims_iden
     person = w.refer().person
     intel.report(intel.met, entities=[{"kind": "person", "value": "Synthetic Suspect"}])
     suspect = Entity.objects.get(kind="person")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         VictimLinkIn.model_validate({"pseudonym": person.pseudonym, "lawful_reason": "curiosity", "reason_text": "x"})
     victim_link_record(actor=intel.met, entity_id=suspect.pk, data=VictimLinkIn(
         pseudonym=person.pseudonym, lawful_reason="investigation", reason_text="Synthetic: witness in Op Test"))
