@@ -70,6 +70,7 @@ USERS = [
     ("children.cardiff", R.CHILDRENS_SERVICES, "CARDIFF", "Rhian Bay"),
     ("children.glasgow", R.CHILDRENS_SERVICES, "GLASGOW", "Morven Clyde"),
     ("intel", R.INTELLIGENCE_OFFICER, "UKHTC", "Ray Intelligence"),
+    ("intel.met", R.INTELLIGENCE_OFFICER, "MET", "Sol Informant"),
     ("analyst", R.ANALYST, "STATS", "Val Analyst"),
     ("monitor", R.MONITOR, "RAPPORTEUR", "Drew Monitor"),
     ("admin", R.ADMINISTRATOR, "STATS", "Admin Person"),
@@ -418,6 +419,9 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     permit_applications = permits_load(users, seed=seed)
     support = support_demo_load(users, seed=seed)
     releases = private_releases_load(users)
-    return {"organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+    from palermo.intelligence.demo import intelligence_demo_load
+
+    intelligence = intelligence_demo_load(users, seed=seed)
+    return {"intelligence_reports": intelligence, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
             "permit_applications": permit_applications, "support": support, "private_releases": releases}
