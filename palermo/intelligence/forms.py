@@ -105,3 +105,41 @@ class SearchForm(GovukForm):
                             help_text=_("An exact phone number, registration, account, address, handle or group name"),
                             error_messages=required(_("Enter the identifier")),
                             validators=[text_validator(_("Identifier"), multiline=False)])
+
+
+class PathForm(GovukForm):
+    """Two entity references (E-000123): not personal, so they may go in the query string."""
+
+    start = forms.CharField(label=_("From entity"), max_length=12, help_text=_("For example, E-000012"),
+                            error_messages=required(_("Enter the reference of the first entity")))
+    end = forms.CharField(label=_("To entity"), max_length=12, help_text=_("For example, E-000034"),
+                          error_messages=required(_("Enter the reference of the second entity")))
+
+    def _ref(self, name):
+        value = self.cleaned_data[name].strip().upper().removeprefix("E-")
+        if not value.isdigit():
+            raise forms.ValidationError(_("Enter a reference like E-000012"))
+        return int(value)
+
+    def clean_start(self):
+        return self._ref("start")
+
+    def clean_end(self):
+        return self._ref("end")
+
+
+class FiguresForm(GovukForm):
+    start = GovukDateField(subject=_("start of the period"), label=_("From"), help_text=_("For example, 1 4 2002"))
+    end = GovukDateField(subject=_("end of the period"), label=_("To"), help_text=_("For example, 31 3 2003"))
+
+
+class GroupStatusForm(GovukForm):
+    status = forms.ChoiceField(label=_("What has happened to the group?"), widget=forms.RadioSelect,
+                               error_messages=required(_("Select what has happened to the group")))
+    on = GovukDateField(subject=_("date"), label=_("Date"), help_text=_("For example, 27 3 2003"), past_or_today=True)
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from palermo.intelligence.models import GROUP_STATUS_CHOICES
+
+        self.fields["status"].choices = [c for c in GROUP_STATUS_CHOICES if c[0] in allowed]

@@ -180,3 +180,28 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"match proposal {self.pk} ({self.state})"
+
+
+IDENTIFIED, UNDER_INVESTIGATION, DISRUPTED, DISMANTLED = "identified", "under_investigation", "disrupted", "dismantled"
+GROUP_STATUS_CHOICES = [(IDENTIFIED, "Identified"), (UNDER_INVESTIGATION, "Under investigation"),
+                        (DISRUPTED, "Disrupted"), (DISMANTLED, "Dismantled")]
+GROUP_STATUS_LABELS = dict(GROUP_STATUS_CHOICES)
+
+
+class GroupStatus(models.Model):
+    """One dated step of an organised crime group's lifecycle (append-only), so Reflex-style
+    figures — groups identified, disrupted in a period (seed note §7.1) — are a query."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="group_statuses")
+    status = models.CharField(max_length=24, choices=GROUP_STATUS_CHOICES, db_index=True)
+    on = models.DateField(db_index=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["entity", "status", "on"], name="intel_group_status_once")]
+
+    def __str__(self) -> str:
+        return f"group {self.entity_id} {self.status} on {self.on}"

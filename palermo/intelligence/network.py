@@ -42,3 +42,85 @@ def neighbourhood_layout(*, centre_label: str, neighbours: list[tuple[str, str]]
         nodes.append(Node(x, y, label, False, href))
         edges.append(Edge(cx, cy, x, y))
     return nodes, edges, len(neighbours) - len(shown)
+
+
+# --- network analysis (igraph; chosen by measured speed, see benchmarks/network.py) -------------
+
+
+@dataclass
+class Network:
+    """The link graph a user may see: vertex i is entity ``ids[i]``."""
+
+    graph: object  # igraph.Graph
+    ids: list[int]
+    kinds: list[str]
+
+    def index(self, entity_id: int) -> int | None:
+        return self._pos.get(entity_id)
+
+    def __post_init__(self):
+        self._pos = {e: i for i, e in enumerate(self.ids)}
+
+
+def network_build(edges: list[tuple[int, int]], kinds: dict[int, str]) -> Network:
+    import igraph as ig
+
+    ids = sorted(kinds)
+    pos = {e: i for i, e in enumerate(ids)}
+    g = ig.Graph(n=len(ids), edges=[(pos[a], pos[b]) for a, b in edges])
+    return Network(g, ids, [kinds[e] for e in ids])
+
+
+def network_for_user(*, user) -> Network:
+    """The graph of the links evidenced by at least one report the user may see (the handling-code
+    selector), with every entity those links touch."""
+    from palermo.intelligence.models import Entity, LinkEvidence
+    from palermo.intelligence.selectors import report_list_for_user
+
+    pairs = set(LinkEvidence.objects.filter(report__in=report_list_for_user(user=user))
+                .values_list("link__a_id", "link__b_id"))
+    ends = {e for p in pairs for e in p}
+    kinds = dict(Entity.objects.filter(pk__in=ends).values_list("pk", "kind")) if ends else {}
+    return network_build(sorted(pairs), kinds)
+
+
+def connected_groups(net: Network, *, limit: int = 20) -> list[dict]:
+    """Connected components, largest first: size and how many of each kind."""
+    out = []
+    for comp in net.graph.connected_components():
+        counts: dict[str, int] = {}
+        for v in comp:
+            counts[net.kinds[v]] = counts.get(net.kinds[v], 0) + 1
+        out.append({"size": len(comp), "kinds": counts, "members": sorted(net.ids[v] for v in comp)[:10]})
+    out.sort(key=lambda c: (-c["size"], c["members"][0]))
+    return out[:limit]
+
+
+def most_central(net: Network, *, kinds: set[str], limit: int = 10, cutoff: int = 4) -> list[dict]:
+    """Entities of ``kinds`` by degree and by betweenness limited to paths of ``cutoff`` links (an
+    approximation: exact betweenness is too slow for the whole repository), highest first."""
+    if net.graph.vcount() == 0:
+        return []
+    degree = net.graph.degree()
+    between = net.graph.betweenness(cutoff=cutoff)
+    rows = [{"entity_id": net.ids[v], "kind": net.kinds[v], "degree": degree[v], "betweenness": round(between[v], 1)}
+            for v in range(len(net.ids)) if net.kinds[v] in kinds]
+    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["entity_id"]))
+    return rows[:limit]
+
+
+def shortest_path(net: Network, a: int, b: int) -> list[int] | None:
+    """Entity ids along a shortest path from ``a`` to ``b`` (both included), or None."""
+    ia, ib = net.index(a), net.index(b)
+    if ia is None or ib is None:
+        return None
+    path = net.graph.get_shortest_path(ia, to=ib)
+    return [net.ids[v] for v in path] if path else None
+
+
+def neighbourhood(net: Network, entity_id: int, *, order: int = 2) -> list[int]:
+    """Entities within ``order`` links of ``entity_id`` (itself excluded)."""
+    i = net.index(entity_id)
+    if i is None:
+        return []
+    return sorted(net.ids[v] for v in net.graph.neighborhood(i, order=order) if v != i)

@@ -13,4 +13,7 @@ urlpatterns = [
     path("intelligence/reports/new/", views.report_new, name="new"),
     path("intelligence/reports/<int:report_id>/", views.report_detail, name="report"),
     path("intelligence/entities/<int:entity_id>/", views.entity_detail, name="entity"),
+    path("intelligence/network/", views.network_page, name="network"),
+    path("intelligence/groups/", views.group_list, name="groups"),
+    path("intelligence/groups/<int:entity_id>/status/", views.group_status, name="group_status"),
 ]

@@ -118,3 +118,83 @@ def entity_detail(request, entity_id: int):
     return render(request, "intelligence/entity.html", {
         "v": view, "kinds": ENTITY_KIND_LABELS, "link_kinds": LINK_KIND_LABELS, "nodes": nodes, "edges": edges,
         "left_out": left_out, "width": WIDTH, "height": HEIGHT})
+
+
+def _labels(ids) -> dict[int, object]:
+    from palermo.intelligence.models import Entity
+
+    return {e.pk: e for e in Entity.objects.filter(pk__in=list(ids))}
+
+
+@require_GET
+@requires(can_use_intelligence, NO_ROLE)
+def network_page(request):
+    """Connected groups, the most central people and premises, and the shortest path between two
+    entities — all over the links the user may see."""
+    from palermo.intelligence import network as nw
+    from palermo.intelligence.forms import PathForm
+
+    net = nw.network_for_user(user=request.user)
+    groups = nw.connected_groups(net)
+    people = nw.most_central(net, kinds={"person"})
+    premises = nw.most_central(net, kinds={"premises"})
+    form = PathForm(request.GET if "start" in request.GET else None)
+    path = None
+    if form.is_bound and form.is_valid():
+        path = nw.shortest_path(net, form.cleaned_data["start"], form.cleaned_data["end"])
+        if path is None:
+            form.add_error(None, _("There is no path between these entities in the links you may see"))
+    ids = {m for g in groups for m in g["members"]} | {r["entity_id"] for r in people + premises} | set(path or [])
+    audit_record(actor=request.user, action="intel.network_view", object_type="intelligence.entity",
+                 detail={"vertices": len(net.ids), "path": bool(path)})
+    return render(request, "intelligence/network.html", {
+        "groups": groups, "people": people, "premises": premises, "form": form, "path": path,
+        "entities": _labels(ids), "kinds": ENTITY_KIND_LABELS})
+
+
+@require_GET
+@requires(can_use_intelligence, NO_ROLE)
+def group_list(request):
+    from palermo.intelligence.forms import FiguresForm
+    from palermo.intelligence.groups import group_figures_for_user, groups_for_user
+    from palermo.intelligence.models import GROUP_STATUS_LABELS
+
+    form = FiguresForm(request.GET if "start-year" in request.GET else None)
+    figures = None
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["end"] < form.cleaned_data["start"]:
+            form.add_error("end", _("The end of the period must be on or after its start"))
+        else:
+            figures = group_figures_for_user(user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    return render(request, "intelligence/groups.html", {
+        "groups": list(groups_for_user(user=request.user)), "form": form, "figures": figures,
+        "labels": GROUP_STATUS_LABELS})
+
+
+@require_http_methods(["GET", "POST"])
+@requires(can_use_intelligence, NO_ROLE)
+def group_status(request, entity_id: int):
+    from palermo.core.exceptions import TransitionRefused
+    from palermo.intelligence.forms import GroupStatusForm
+    from palermo.intelligence.groups import GROUP_TRANSITIONS, group_current, group_status_record
+
+    view = _or_error(selectors.entity_get_for_user, user=request.user, entity_id=entity_id)
+    if view.entity.kind != "ocg":
+        raise Http404("Only an organised crime group has a lifecycle")
+    current = group_current(view.entity)
+    form = GroupStatusForm(request.POST or None, allowed=GROUP_TRANSITIONS[current.status if current else None])
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_status_record(actor=request.user, entity_id=entity_id, status=form.cleaned_data["status"],
+                                on=form.cleaned_data["on"])
+        except ValidationFailed as exc:
+            for key, message in exc.fields.items():
+                form.add_service_error(key, message)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Group's lifecycle updated"))
+            return redirect("intelligence:entity", entity_id=entity_id)
+    return render(request, "intelligence/group_status.html", {
+        "v": view, "form": form, "history": list(view.entity.group_statuses.order_by("on", "id"))},
+        status=400 if request.method == "POST" else 200)

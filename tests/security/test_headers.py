@@ -117,7 +117,13 @@ def things(world):
     # Support: a person awaiting a place (the Salvation Army's allocator may match them) and a
     # person placed with the Salvation Army (its support workers record services, end it).
     awaiting, placed = support_people(world)
-    return {"case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    from palermo.intelligence.schemas import ReportIn
+    from palermo.intelligence.services import report_create
+
+    report = report_create(actor=world.intel, data=ReportIn.model_validate({
+        "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
+        "text": "Synthetic headers report", "entities": [{"kind": "ocg", "value": "Headers group"}]}))
+    return {"report": report, "group": report.mentions.get().entity, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
 
@@ -159,6 +165,8 @@ def _value(name: str, route: str, things: dict) -> str:
         "url": lambda: "no-such-admin-page/",
         "history_id": lambda: org.history.order_by("history_id").first().history_id,
         "filename": lambda: "nrm-statistics.ods",
+        "report_id": lambda: things["report"].pk,
+        "entity_id": lambda: things["group"].pk,
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())

@@ -172,6 +172,12 @@ PAGES = {
         "entity_1_kind": "vehicle", "entity_1_value": "MX01 AAA"}),
     ("GET", "/intelligence/reports/<int:report_id>/"): lambda u, s: Call(f"/intelligence/reports/{s.report.pk}/"),
     ("GET", "/intelligence/entities/<int:entity_id>/"): lambda u, s: Call(f"/intelligence/entities/{s.entity.pk}/"),
+    ("GET", "/intelligence/network/"): lambda u, s: Call("/intelligence/network/"),
+    ("GET", "/intelligence/groups/"): lambda u, s: Call("/intelligence/groups/"),
+    ("GET", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
+        f"/intelligence/groups/{s.group.pk}/status/"),
+    ("POST", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
+        f"/intelligence/groups/{s.group.pk}/status/", {"status": "identified", **_date_fields("on")}),
     ("GET", "/support/"): lambda u, s: Call("/support/"),
     ("GET", "/support/cases/<int:case_id>/"): lambda u, s: Call(f"/support/cases/{_case(s)}/"),
     ("GET", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/"),

@@ -170,6 +170,7 @@ class IntelSlot:
     entity: object
     markers: list[str] = field(default_factory=list)
     phone: str = ""  # not a marker: the searches send it, and the search page shows it back
+    group: object = None  # an organised crime group the report mentions (its name is not a marker)
 
 
 @dataclass
@@ -355,10 +356,12 @@ def _intel(helpers: dict) -> dict[str, IntelSlot]:
             "reported_on": "2008-03-01", "source_evaluation": s, "intelligence_assessment": a, "handling_code": h,
             "handling_conditions": "Matrix conditions" if named else "", "permitted_organisations": named,
             "text": f"Synthetic {marker}", "entities": [{"kind": "person", "value": suspect}, {"kind": "vehicle", "value": plate},
-                                                        {"kind": "phone", "value": f"0770090{i}999"}],
+                                                        {"kind": "phone", "value": f"0770090{i}999"},
+                                                        {"kind": "ocg", "value": f"Matrix group {i}"}],
             "links": [{"source": 0, "target": 1, "kind": "uses"}]}))
         entity = report.mentions.order_by("id").first().entity
-        out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999")
+        group = report.mentions.get(entity__kind="ocg").entity
+        out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999", group)
     return out
 
 
