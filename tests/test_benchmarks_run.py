@@ -20,6 +20,8 @@ RUNS = [
     (["linkage_incremental.py", "--cases", "40"], ["baseline: decrypt + clean", "warm, all referrals (median)"]),
     (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess"]),
     (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
+    (["network.py", "--entities", "300", "--links", "900", "--queries", "3"], ["build the graph", "shortest path",
+                                                                               "connected groups"]),
     (["stats.py", "--referrals", "3000", "--repeat", "1"], ["floor: one DuckDB GROUP BY", "all tables counted",
                                                             "whole release"]),
 ]

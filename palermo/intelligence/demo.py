@@ -64,4 +64,33 @@ def intelligence_demo_load(users, *, seed: int = 2012) -> int:
                     "adverts placed online; payments collected weekly.",
             "entities": entities, "links": links}))
         made += 1
-    return made
+    return made + reflex_groups_load(users, seed=seed)
+
+
+def reflex_groups_load(users, *, seed: int = 2012) -> int:
+    """A Reflex-like picture (synthetic): 105 groups identified by the UK–Romania intelligence unit
+    in its first year from April 2002, 48 of them disrupted (seed note §7.1, fn 62), a few
+    dismantled later. One report per group, so the groups are visible to intelligence officers."""
+    import datetime as dt
+
+    from palermo.intelligence.groups import group_status_record
+    from palermo.intelligence.models import Entity
+
+    rng = random.Random(seed + 1)
+    ukhtc = users["intel"]
+    for i in range(105):
+        identified = dt.date(2002, 4, 1) + dt.timedelta(days=rng.randrange(0, 365))
+        report = report_create(actor=ukhtc, data=ReportIn.model_validate({
+            "reported_on": identified.isoformat(), "source_evaluation": "B", "intelligence_assessment": "2",
+            "handling_code": "1", "text": f"Synthetic Reflex-era intelligence on group {i + 1}.",
+            "entities": [{"kind": "ocg", "value": f"Synthetic Reflex group {i + 1:03d}"}]}))
+        group = Entity.objects.get(pk=report.mentions.get().entity_id)
+        group_status_record(actor=ukhtc, entity_id=group.pk, status="identified", on=identified)
+        if i < 48:
+            disrupted = min(identified + dt.timedelta(days=rng.randrange(20, 200)), dt.date(2003, 3, 31))
+            group_status_record(actor=ukhtc, entity_id=group.pk, status="under_investigation", on=identified)
+            group_status_record(actor=ukhtc, entity_id=group.pk, status="disrupted", on=disrupted)
+            if i < 10:
+                group_status_record(actor=ukhtc, entity_id=group.pk, status="dismantled",
+                                    on=disrupted + dt.timedelta(days=400))
+    return 105

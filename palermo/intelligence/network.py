@@ -96,16 +96,23 @@ def connected_groups(net: Network, *, limit: int = 20) -> list[dict]:
     return out[:limit]
 
 
+#: Above this many entities betweenness is not computed (even limited to short paths it grows with
+#: vertices × reach): the most central are then ranked by their number of links alone.
+BETWEENNESS_MAX_VERTICES = 20_000
+
+
 def most_central(net: Network, *, kinds: set[str], limit: int = 10, cutoff: int = 4) -> list[dict]:
-    """Entities of ``kinds`` by degree and by betweenness limited to paths of ``cutoff`` links (an
-    approximation: exact betweenness is too slow for the whole repository), highest first."""
+    """Entities of ``kinds`` by betweenness limited to paths of ``cutoff`` links (an approximation:
+    exact betweenness is too slow for the whole repository), then degree, highest first; on a
+    graph over ``BETWEENNESS_MAX_VERTICES`` by degree only (betweenness None)."""
     if net.graph.vcount() == 0:
         return []
     degree = net.graph.degree()
-    between = net.graph.betweenness(cutoff=cutoff)
-    rows = [{"entity_id": net.ids[v], "kind": net.kinds[v], "degree": degree[v], "betweenness": round(between[v], 1)}
+    big = net.graph.vcount() > BETWEENNESS_MAX_VERTICES
+    between = [None] * len(degree) if big else [round(b, 1) for b in net.graph.betweenness(cutoff=cutoff)]
+    rows = [{"entity_id": net.ids[v], "kind": net.kinds[v], "degree": degree[v], "betweenness": between[v]}
             for v in range(len(net.ids)) if net.kinds[v] in kinds]
-    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["entity_id"]))
+    rows.sort(key=lambda r: (-(r["betweenness"] or 0), -r["degree"], r["entity_id"]))
     return rows[:limit]
 
 
