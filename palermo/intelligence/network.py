@@ -6,6 +6,7 @@ and a ``<desc>``, and is styled by classes from the stylesheet (the CSP forbids 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 WIDTH, HEIGHT, RADIUS = 640, 420, 150
@@ -121,7 +122,9 @@ def shortest_path(net: Network, a: int, b: int) -> list[int] | None:
     ia, ib = net.index(a), net.index(b)
     if ia is None or ib is None:
         return None
-    path = net.graph.get_shortest_path(ia, to=ib)
+    with warnings.catch_warnings():  # igraph warns when the two are not connected: that is an answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        path = net.graph.get_shortest_path(ia, to=ib)
     return [net.ids[v] for v in path] if path else None
 
 
