@@ -4,6 +4,8 @@ handling code applies here exactly as on the pages and in the export; refusals a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -162,3 +164,81 @@ def export_reports(request):
     resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = 'attachment; filename="palermo-intelligence.csv"'
     return resp
+
+
+class GroupOut(Schema):
+    id: int
+    reference: str
+    label: str
+    status: str | None
+    status_on: str | None
+
+
+class GroupFiguresOut(Schema):
+    identified: int
+    under_investigation: int
+    disrupted: int
+    dismantled: int
+
+
+class GroupListOut(Schema):
+    count: int
+    items: list[GroupOut]
+    figures: GroupFiguresOut | None
+
+
+class GroupListIn(Schema):
+    start: dt.date | None = Field(None, description="Count the groups reaching each step from this date…")
+    end: dt.date | None = Field(None, description="…to this date (both needed for the figures)")
+
+
+@router.get("/intelligence/groups", response={200: GroupListOut, **ERRORS}, operation_id="listIntelligenceGroups",
+            summary="Organised crime groups you may see, and how many reached each step in a period")
+def list_groups(request, params: Query[GroupListIn]):
+    from palermo.intelligence.groups import group_figures_for_user, groups_for_user
+
+    reject_unknown_query(request, GroupListIn.model_fields)
+    _require_role(request)
+    groups = list(groups_for_user(user=request.auth))
+    figures = None
+    if params.start and params.end:
+        figures = group_figures_for_user(user=request.auth, start=params.start, end=params.end)
+    return {"count": len(groups), "figures": figures, "items": [
+        {"id": g.pk, "reference": g.reference, "label": g.label, "status": g.status,
+         "status_on": g.status_on.isoformat() if g.status_on else None} for g in groups]}
+
+
+class CentralOut(Schema):
+    entity_id: int
+    kind: str
+    degree: int
+    betweenness: float | None
+
+
+class ComponentOut(Schema):
+    size: int
+    kinds: dict[str, int]
+    members: list[int]
+
+
+class NetworkOut(Schema):
+    entities: int
+    links: int
+    components: list[ComponentOut]
+    central_people: list[CentralOut]
+    central_premises: list[CentralOut]
+
+
+@router.get("/intelligence/network", response={200: NetworkOut, **ERRORS}, operation_id="getIntelligenceNetwork",
+            summary="Connected groups and the most central people and premises in the links you may see")
+def get_network(request):
+    from palermo.intelligence import network as nw
+
+    reject_unknown_query(request, set())
+    _require_role(request)
+    net = nw.network_for_user(user=request.auth)
+    audit_record(actor=request.auth, action="intel.network_view", object_type="intelligence.entity",
+                 detail={"vertices": len(net.ids)})
+    return {"entities": net.graph.vcount(), "links": net.graph.ecount(), "components": nw.connected_groups(net),
+            "central_people": nw.most_central(net, kinds={"person"}),
+            "central_premises": nw.most_central(net, kinds={"premises"})}

@@ -325,6 +325,8 @@ API = {
             "pseudonym": u.slots["met_own"].case.referral.person.pseudonym, "lawful_reason": "investigation",
             "reason_text": "Matrix lawful reason"}, json=True),
     ("GET", "/api/v1/intelligence/reports.csv"): lambda u, s: Call("/api/v1/intelligence/reports.csv"),
+    ("GET", "/api/v1/intelligence/groups"): lambda u, s: Call("/api/v1/intelligence/groups?start=2002-04-01&end=2003-03-31"),
+    ("GET", "/api/v1/intelligence/network"): lambda u, s: Call("/api/v1/intelligence/network"),
     ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
     ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
     ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),
