@@ -88,3 +88,16 @@ def test_reflex_style_figures_count_each_group_once_per_step_in_the_period(intel
     html = page.get("/intelligence/groups/", {"start-day": 1, "start-month": 4, "start-year": 2002,
                                                "end-day": 31, "end-month": 3, "end-year": 2003}).content.decode()
     assert 'id="figure-identified">4<' in html and 'id="figure-disrupted">2<' in html
+
+
+def test_the_api_gives_the_groups_figures_and_the_network(intel):
+    from palermo.accounts.models import ApiToken
+
+    g = _group(intel, "Synthetic API group")
+    group_status_record(actor=intel.ukhtc, entity_id=g.pk, status="identified", on=dt.date(2002, 5, 1))
+    h = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(intel.ukhtc)[1]}"}
+    body = Client().get("/api/v1/intelligence/groups?start=2002-04-01&end=2003-03-31", **h).json()
+    assert body["figures"]["identified"] == 1 and body["items"][0]["status"] == "identified"
+    assert Client().get("/api/v1/intelligence/groups?bogus=1", **h).status_code == 422
+    net = Client().get("/api/v1/intelligence/network", **h).json()
+    assert net["entities"] == 0 and net["components"] == []

@@ -200,7 +200,7 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
                                            ("responder", "decider", "reviewer", "children", "monitor", "analyst",
-                                            "admin", "support")}
+                                            "admin", "support", "intel")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     visitors["decider, password only"] = Client()
     visitors["decider, password only"].post("/sign-in/", {"username": world.decider.username,
