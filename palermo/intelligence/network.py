@@ -1,7 +1,8 @@
 """An entity's neighbourhood drawn on the server as accessible SVG (no JavaScript): the entity in
 the middle, the entities linked to it on a circle, each line a link the user may see. The page
 gives the same links as a table (the text alternative); the SVG has ``role="img"``, a ``<title>``
-and a ``<desc>``, and is styled by classes from the stylesheet (the CSP forbids ``style=""``)."""
+and a ``<desc>``, and is styled by classes from the stylesheet (the CSP forbids ``style=""``). The picture holds no
+links (an image with links inside is nested interaction, which axe refuses): the table has them."""
 
 from __future__ import annotations
 
