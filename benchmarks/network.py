@@ -7,7 +7,7 @@ stores them (entities, links, one evidencing report per link).
 
 Palermo's side reads the links through the handling-code selector (``network_for_user``: every
 link evidenced by a report the user may see) and builds the graph; then neighbourhood (2 links),
-shortest path, most central people (degree; betweenness above 20,000 entities is skipped) and
+shortest path, most central people (degree; betweenness above 2,000 entities is skipped) and
 connected groups. The raw side is igraph on a graph built from the same edge list in memory: the
 floor. ``--compare-libraries`` also times networkx and rustworkx (if installed) on the same edge
 list: how igraph was chosen (docs/intelligence.md).
