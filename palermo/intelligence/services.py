@@ -7,6 +7,8 @@ same transaction (ids, codes and counts; never a name, an identifier or free tex
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -112,7 +114,8 @@ def report_create(*, actor, data: ReportIn) -> IntelligenceReport:
     scheme = grading_scheme_at(data.reported_on)
     handling = scheme.scheme.handling(data.handling_code)
     report = IntelligenceReport.objects.create(
-        reference=f"IR-PENDING-{timezone.now().timestamp()}", submitting_organisation=org, submitted_by=actor,
+        reference=f"IR-P-{uuid.uuid4().hex[:12]}",  # replaced below, once the id is known
+        submitting_organisation=org, submitted_by=actor,
         reported_on=data.reported_on, scheme=scheme.scheme.scheme, scheme_version=scheme.version,
         source_evaluation=data.source_evaluation, intelligence_assessment=data.intelligence_assessment,
         handling_code=data.handling_code, dissemination=handling.dissemination,

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from palermo.law.grading import grading_errors, grading_parameter_problems, grading_scheme_at
@@ -40,6 +40,7 @@ def test_a_conditional_handling_code_needs_its_conditions():
                                            intelligence_assessment="1", handling_code="1")
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)), data=st.data())
 def test_every_grade_of_the_scheme_of_the_day_is_accepted_and_nothing_else(day, data):
     """Property: the codes of the scheme in force are exactly the codes accepted on that day."""
