@@ -72,6 +72,7 @@ USERS = [
     ("children.cardiff", R.CHILDRENS_SERVICES, "CARDIFF", "Rhian Bay"),
     ("children.glasgow", R.CHILDRENS_SERVICES, "GLASGOW", "Morven Clyde"),
     ("intel", R.INTELLIGENCE_OFFICER, "UKHTC", "Ray Intelligence"),
+    ("intel.met", R.INTELLIGENCE_OFFICER, "MET", "Sol Informant"),
     ("analyst", R.ANALYST, "STATS", "Val Analyst"),
     ("monitor", R.MONITOR, "RAPPORTEUR", "Drew Monitor"),
     ("admin", R.ADMINISTRATOR, "STATS", "Admin Person"),
@@ -447,8 +448,11 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
 
     allocations = casework_demo_load(users, seed=seed)
     letters = letters_demo_load(users)
+    from palermo.intelligence.demo import intelligence_demo_load
+
+    intelligence = intelligence_demo_load(users, seed=seed)
     jobs = jobs_load(users)
-    return {"jobs": jobs, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+    return {"jobs": jobs, "intelligence_reports": intelligence, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
             "permit_applications": permit_applications, "support": support, "private_releases": releases,
             "allocations": allocations, "letters": letters}

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "palermo.notifications",
     "palermo.support",
     "palermo.permits",
+    "palermo.intelligence",
     "palermo.retention",
     "palermo.stats",
     "palermo.releases",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("palermo.permits.urls")),
     path("", include("palermo.casework.urls")),
     path("", include("palermo.letters.urls")),
+    path("", include("palermo.intelligence.urls")),
     path("", include("palermo.web.urls")),
 ]

@@ -23,6 +23,8 @@ RUNS = [
     (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
     (["import_bulk.py", "--sizes", "200,400", "--service-rows", "20"], ["bulk import:", "floor:", "growth exponent",
                                                                         "service path:"]),
+    (["network.py", "--entities", "300", "--links", "900", "--queries", "3"], ["build the graph", "shortest path",
+                                                                               "connected groups"]),
     (["stats.py", "--referrals", "3000", "--repeat", "1"], ["floor: one DuckDB GROUP BY", "all tables counted",
                                                             "whole release"]),
     (["synth.py", "--sizes", "300,600", "--batch-size", "250"], ["floor: raw executemany of the same rows", "growth: time"]),

@@ -15,6 +15,7 @@ from pathlib import Path
 from palermo.law.cases import CASES_DIR, all_cases, case_failures
 from palermo.law.definitions import DEFINITIONS_DIR, all_definitions
 from palermo.law.eligibility import eligibility_check
+from palermo.law.grading import grading_parameter_problems
 from palermo.law.offences import OFFENCES_DIR, all_offences
 from palermo.law.parameters import POLICY_DIR, ParameterError, load_parameter_file, parameter_files
 from palermo.law.permits import permit_parameter_problems
@@ -45,6 +46,7 @@ def law_data_check(
         counts["support eligibility rules"], eligibility_problems = eligibility_check(policy_dir)
         problems += eligibility_problems
         problems += permit_parameter_problems(policy_dir)
+        problems += grading_parameter_problems(policy_dir)
     counts["retention rules"], retention_problems = retention_check(retention_dir)
     problems += retention_problems
     try:

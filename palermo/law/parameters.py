@@ -30,6 +30,7 @@ Unit = Literal[
     "working_days", "calendar_days", "months", "years", "text", "routing", "list", "eligibility", "flag",
     "count", "epsilon",
     "support_eligibility",
+    "grading_scheme",
 ]
 
 

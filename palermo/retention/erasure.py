@@ -66,6 +66,9 @@ ERASE: dict[str, dict[str, object]] = {
     # Decision letters (palermo.letters) name the person: the documents go, the record that a
     # letter was made (which template, when, by whom) stays.
     "letters.letterdocument": {"html": "", "pdf": ""},
+    # An intelligence person tied to the victim (palermo.intelligence): the written lawful reason
+    # describes the victim; the coded reason, the organisation and the dates are kept.
+    "intelligence.victimlink": {"reason_text": ""},
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,
@@ -77,6 +80,15 @@ NOT_VICTIM_DATA: dict[str, str] = {
     "api.idempotencyrecord.response": "the first answer to an API write kept for its retries; deleted when it "
                                       "expires (PALERMO_IDEMPOTENCY_TTL_HOURS, 24 hours: palermo/api/idempotency.py), "
                                       "long before any retention rule is due",
+    # Intelligence (palermo.intelligence) is about suspects, groups, premises and their identifiers,
+    # never an NRM victim's record (a victim is tied to it only by a VictimLink, erased above). It is
+    # kept under the police review-retain-dispose regime for intelligence (Management of Police
+    # Information), not the NRM case rule; that schedule is not yet law data here (docs/intelligence.md).
+    "intelligence.intelligencereport.text": "intelligence about suspects, not about a victim: reviewed under the "
+                                            "police intelligence retention regime, not the NRM case rule",
+    "intelligence.intelligencereport.handling_conditions": "the originator's conditions of sharing, not about a victim",
+    "intelligence.entity.label": "a suspect's, group's or premises' identifier, not a victim's: intelligence retention",
+    "intelligence.entity.date_of_birth": "a suspect's date of birth, not a victim's: intelligence retention",
 }
 
 

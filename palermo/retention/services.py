@@ -27,6 +27,7 @@ from django.utils import timezone
 from palermo.children.models import MissingEpisode, TraffickingGrading
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import ValidationFailed
+from palermo.intelligence.models import VictimLink
 from palermo.law.retention import RETENTION_DIR
 from palermo.letters.models import LetterDocument
 from palermo.linkage.models import PENDING, WITHDRAWN, LinkCandidate
@@ -89,6 +90,7 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
         c["permit_decisions"] = erase("permits.permitdecision", PermitDecision.objects.filter(pk__in=permit_decision_ids))
         c["letters"] = erase("letters.letterdocument", LetterDocument.objects.filter(letter__case_id__in=case_ids),
                              erased_on=today)
+        c["intel_victim_links"] = erase("intelligence.victimlink", VictimLink.objects.filter(person_id__in=people))
         c["history_rows"] = (erase_history("nrm.referral", refs) + erase_history("people.person", people)
                              + erase_history("nrm.decision", decision_ids)
                              + erase_history("permits.permitapplication", application_ids)

@@ -124,7 +124,13 @@ def things(world):
     from tests.security.authz.universe import _finished_bulletin_job
 
     job = _finished_bulletin_job(world.analyst)
-    return {"job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    from palermo.intelligence.schemas import ReportIn
+    from palermo.intelligence.services import report_create
+
+    report = report_create(actor=world.intel, data=ReportIn.model_validate({
+        "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
+        "text": "Synthetic headers report", "entities": [{"kind": "ocg", "value": "Headers group"}]}))
+    return {"report": report, "group": report.mentions.get().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -171,6 +177,8 @@ def _value(name: str, route: str, things: dict) -> str:
         "url": lambda: "no-such-admin-page/",
         "history_id": lambda: org.history.order_by("history_id").first().history_id,
         "filename": lambda: "nrm-statistics.ods",
+        "report_id": lambda: things["report"].pk,
+        "entity_id": lambda: things["group"].pk,
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())
@@ -204,7 +212,7 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     assert len(routes) > 60 and "api/v1/docs" in routes and "admin/" in routes
     visitors = {"anonymous": Client()} | {who: web(getattr(world, who)) for who in
                                            ("responder", "decider", "reviewer", "children", "monitor", "analyst",
-                                            "admin", "support")}
+                                            "admin", "support", "intel")}
     # half-way through signing in: the password was right, the 6-digit code is still to come
     from palermo.accounts.roles import TEAM_LEADER
     from tests.factories import make_user

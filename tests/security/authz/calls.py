@@ -175,6 +175,24 @@ PAGES = {
         "year": str(_today().year), "dimension": "exploitation_type", "epsilon": "0.1"}),
     ("GET", "/statistics/microdata/"): lambda u, s: Call("/statistics/microdata/"),
     ("GET", "/statistics/microdata/htcds.csv"): lambda u, s: Call("/statistics/microdata/htcds.csv"),
+    # intelligence (palermo.intelligence): ``s`` is an intelligence slot (universe.IntelSlot)
+    ("GET", "/intelligence/"): lambda u, s: Call("/intelligence/"),
+    ("GET", "/intelligence/search/"): lambda u, s: Call("/intelligence/search/"),
+    ("POST", "/intelligence/search/"): lambda u, s: Call("/intelligence/search/", {"kind": "phone", "value": s.phone}),
+    ("GET", "/intelligence/export.csv"): lambda u, s: Call("/intelligence/export.csv"),
+    ("GET", "/intelligence/reports/new/"): lambda u, s: Call("/intelligence/reports/new/"),
+    ("POST", "/intelligence/reports/new/"): lambda u, s: Call("/intelligence/reports/new/", {
+        "reported_on-day": 1, "reported_on-month": 3, "reported_on-year": 2008, "source_evaluation": "B",
+        "intelligence_assessment": "2", "handling_code": "1", "text": "Matrix report",
+        "entity_1_kind": "vehicle", "entity_1_value": "MX01 AAA"}),
+    ("GET", "/intelligence/reports/<int:report_id>/"): lambda u, s: Call(f"/intelligence/reports/{s.report.pk}/"),
+    ("GET", "/intelligence/entities/<int:entity_id>/"): lambda u, s: Call(f"/intelligence/entities/{s.entity.pk}/"),
+    ("GET", "/intelligence/network/"): lambda u, s: Call("/intelligence/network/"),
+    ("GET", "/intelligence/groups/"): lambda u, s: Call("/intelligence/groups/"),
+    ("GET", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
+        f"/intelligence/groups/{s.group.pk}/status/"),
+    ("POST", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
+        f"/intelligence/groups/{s.group.pk}/status/", {"status": "identified", **_date_fields("on")}),
     ("GET", "/support/"): lambda u, s: Call("/support/"),
     ("GET", "/support/cases/<int:case_id>/"): lambda u, s: Call(f"/support/cases/{_case(s)}/"),
     ("GET", "/support/cases/<int:case_id>/matching/"): lambda u, s: Call(f"/support/cases/{_case(s)}/matching/"),
@@ -333,6 +351,21 @@ API = {
     ("GET", "/api/v1/jobs/{job_id}"): lambda u, s: Call(f"/api/v1/jobs/{s.job.pk}"),
     ("POST", "/api/v1/jobs/{job_id}/retry"): lambda u, s: Call(f"/api/v1/jobs/{s.job.pk}/retry", {}, json=True),
     ("POST", "/api/v1/link-runs"): lambda u, s: Call("/api/v1/link-runs", {}, json=True),
+    ("GET", "/api/v1/intelligence/reports"): lambda u, s: Call("/api/v1/intelligence/reports"),
+    ("POST", "/api/v1/intelligence/reports"): lambda u, s: Call("/api/v1/intelligence/reports", {
+        "reported_on": "2020-01-01", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "P",
+        "text": "Matrix report", "entities": [{"kind": "vehicle", "value": "MX02 AAA"}]}, json=True),
+    ("GET", "/api/v1/intelligence/reports/{report_id}"): lambda u, s: Call(f"/api/v1/intelligence/reports/{s.report.pk}"),
+    ("POST", "/api/v1/intelligence/search"): lambda u, s: Call("/api/v1/intelligence/search", {
+        "kind": "phone", "value": s.phone}, json=True),
+    ("GET", "/api/v1/intelligence/entities/{entity_id}"): lambda u, s: Call(f"/api/v1/intelligence/entities/{s.entity.pk}"),
+    ("POST", "/api/v1/intelligence/entities/{entity_id}/victim-links"): lambda u, s: Call(
+        f"/api/v1/intelligence/entities/{s.entity.pk}/victim-links", {
+            "pseudonym": u.slots["met_own"].case.referral.person.pseudonym, "lawful_reason": "investigation",
+            "reason_text": "Matrix lawful reason"}, json=True),
+    ("GET", "/api/v1/intelligence/reports.csv"): lambda u, s: Call("/api/v1/intelligence/reports.csv"),
+    ("GET", "/api/v1/intelligence/groups"): lambda u, s: Call("/api/v1/intelligence/groups?start=2002-04-01&end=2003-03-31"),
+    ("GET", "/api/v1/intelligence/network"): lambda u, s: Call("/api/v1/intelligence/network"),
     ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
     ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
     ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),

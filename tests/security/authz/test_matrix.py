@@ -29,6 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
 from palermo.core.models import AuditEvent
+from palermo.intelligence.export import EXPORT_COLUMNS as INTEL_EXPORT_COLUMNS
+from palermo.intelligence.rules import can_use_intelligence
 from palermo.nrm.export import EXPORT_COLUMNS
 from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
 from palermo.support.export import EXPORT_COLUMNS as SUPPORT_EXPORT_COLUMNS
@@ -56,7 +58,17 @@ LISTS = {
     ("page", "GET", "/support/"): "support", ("api", "GET", "/api/v1/support/caseload"): "support",
     ("api", "GET", "/api/v1/support/placements.csv"): "support",
     ("page", "GET", "/support/waiting-list/"): "waiting", ("api", "GET", "/api/v1/support/waiting-list"): "waiting",
+    ("page", "GET", "/intelligence/"): "intel", ("page", "POST", "/intelligence/search/"): "intel",
+    ("page", "GET", "/intelligence/export.csv"): "intel", ("api", "GET", "/api/v1/intelligence/reports"): "intel",
+    ("api", "POST", "/api/v1/intelligence/search"): "intel", ("api", "GET", "/api/v1/intelligence/reports.csv"): "intel",
 }
+#: Endpoints about an intelligence report or entity: relations ``own_org``, ``permitted``, ``restricted``
+#: (universe.Universe.intel_relation), checked against the intelligence slots.
+INTEL = {"/intelligence/", "/intelligence/export.csv", "/intelligence/search/",
+         "/intelligence/reports/<int:report_id>/", "/intelligence/entities/<int:entity_id>/",
+         "/api/v1/intelligence/reports", "/api/v1/intelligence/search", "/api/v1/intelligence/reports.csv",
+         "/api/v1/intelligence/reports/{report_id}", "/api/v1/intelligence/entities/{entity_id}",
+         "/api/v1/intelligence/entities/{entity_id}/victim-links", "/intelligence/groups/<int:entity_id>/status/"}
 #: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
 #: case has no record to keep), so "routed" is a child's case routed to the user's authority.
 CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/api/v1/children/cases.csv"} | {
@@ -87,13 +99,15 @@ EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("api", "GET", "/api/v1/children/cases.csv"): (CHILD_EXPORT_COLUMNS, "child.export"),
            ("api", "GET", "/api/v1/permits.csv"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
            ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
-           ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export")}
+           ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export"),
+           ("page", "GET", "/intelligence/export.csv"): (INTEL_EXPORT_COLUMNS, "intel.export"),
+           ("api", "GET", "/api/v1/intelligence/reports.csv"): (INTEL_EXPORT_COLUMNS, "intel.export")}
 #: The support record: the only page besides the case page that shows a person's name, and then
 #: only the name of the slot's person (never a narrative or a decision's reasons).
 SUPPORT_RECORD = "/support/cases/<int:case_id>/"
 #: Audit actions that record who saw a person's identity (a read, or a decision taken on it).
 IDENTITY_READS = {"person.view", "link.candidates_view", "decision.view", "link.confirm", "link.reject", "link.unlink",
-                  "child.record_view", "child.missing_return", "permit.view"}
+                  "child.record_view", "child.missing_return", "permit.view", "intel.report_view", "intel.entity_view"}
 
 
 @dataclass(frozen=True)
@@ -204,6 +218,8 @@ class Runner:
         return out
 
     def slot(self, row: Row, col: str):
+        if row.endpoint in INTEL and row.relation != "-":
+            return next((s for s in self.u.intel.values() if self.u.intel_relation(col, s) == row.relation), None)
         if row.endpoint in NOTIFICATION:
             note = (self.u.notifications.get(col) if row.relation == "recipient"
                     else self.u.other_notification if row.relation == "none" else None)
@@ -223,6 +239,8 @@ class Runner:
 
     def reference(self, row: Row, slot) -> str:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
+        if kind == "intel":
+            return slot.report.reference
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
                 "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
                 "permit_application": slot.applied_case.referral.reference,
@@ -310,6 +328,12 @@ class Runner:
         return str(status)
 
     def check_leaks(self, row: Row, col: str, text: str, where: str, got: str) -> None:
+        user = self.u.users.get(col)
+        for name, islot in self.u.intel.items():
+            allowed = user is not None and can_use_intelligence(user) and self.u.intel_relation(col, islot) != "restricted"
+            if not allowed and any(m in text for m in islot.markers):
+                self.failures.append(f"{where}: LEAK of intelligence report {name} to {col}")
+                return
         export = (row.surface, row.method, row.endpoint) in EXPORTS
         allowed = set() if export else self.sees_identity[col]
         names_only = set() if export else self.sees_support_identity[col]

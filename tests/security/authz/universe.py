@@ -86,6 +86,8 @@ HELPERS = {
     "ieca": (R.DECISION_MAKER, "IECA"),
     "hill_cs": (R.CHILDRENS_SERVICES, "HILLINGDON"),
     "cardiff_cs": (R.CHILDRENS_SERVICES, "CARDIFF"),
+    "ukhtc_intel": (R.INTELLIGENCE_OFFICER, "UKHTC"),
+    "met_intel": (R.INTELLIGENCE_OFFICER, "MET"),
 }
 
 # slot: (referred by, child's local authority or None for an adult, immigration enforcement)
@@ -117,7 +119,16 @@ FAMILY = {
     "awaiting_place": ("Nettlecombe", "Nettlebrook"),
 }
 RELATIONS = ["own", "own_org", "routed", "child_la", "placed", "placed_other", "awaiting", "other_org", "none",
-             "recipient"]
+             "recipient", "permitted", "restricted"]
+
+#: Intelligence reports (palermo.intelligence), each mentioning a vehicle of its own: submitted by
+#: (helper), grading, organisations named. Relation to a column's user: ``own_org`` (their
+#: organisation submitted it), ``permitted`` (its handling code shares it with them), ``restricted``.
+INTEL_SLOTS = {
+    "intel_ukhtc": ("ukhtc_intel", ("A", "1", "1"), []),  # 5x5x5 code 1: every intelligence organisation
+    "intel_met_named": ("met_intel", ("B", "2", "5"), ["UKHTC"]),  # code 5, UKHTC named
+    "intel_met_only": ("met_intel", ("B", "2", "4"), []),  # code 4: the Metropolitan Police only
+}
 
 
 @dataclass
@@ -162,6 +173,18 @@ class JobSlot:
 
 
 @dataclass
+class IntelSlot:
+    """An intelligence report and the vehicle it mentions; its text and plate are markers."""
+
+    name: str
+    report: object
+    entity: object
+    markers: list[str] = field(default_factory=list)
+    phone: str = ""  # not a marker: the searches send it, and the search page shows it back
+    group: object = None  # an organised crime group the report mentions (its name is not a marker)
+
+
+@dataclass
 class Universe:
     users: dict[str, User]  # column -> user (no anonymous)
     helpers: dict[str, User]
@@ -172,6 +195,18 @@ class Universe:
     other_notification: object = None  # addressed to a helper, never to a column's user
     jobs: dict[str, object] = field(default_factory=dict)  # column -> a finished bulletin job they started
     other_job: object = None  # started by a helper, never by a column's user
+    intel: dict[str, IntelSlot] = field(default_factory=dict)
+
+    def intel_relation(self, column: str, slot: IntelSlot) -> str:
+        """How an intelligence report relates to the column's user (its handling code decides)."""
+        from palermo.intelligence.selectors import report_scope_q
+
+        user = self.users.get(column)
+        orgs = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True)) if user else []
+        if slot.report.submitting_organisation_id in orgs:
+            return "own_org"
+        scope = type(slot.report).objects.filter(report_scope_q(orgs), pk=slot.report.pk)
+        return "permitted" if scope.exists() else "restricted"
 
     def relation(self, column: str, slot: Slot) -> str:
         """How ``slot`` relates to the user of ``column`` (see the module docstring)."""
@@ -322,7 +357,7 @@ def build() -> Universe:
     jobs = {col: _finished_bulletin_job(user) for col, user in users.items()}
     other_job = _finished_bulletin_job(helpers["sca"])
     return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
-                    other_notification=other, jobs=jobs, other_job=other_job)
+                    other_notification=other, jobs=jobs, other_job=other_job, intel=_intel(helpers))
 
 
 def _finished_bulletin_job(user):
@@ -337,6 +372,26 @@ def _finished_bulletin_job(user):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "manifest.json").write_text("{}", encoding="utf-8")
     return job
+
+
+def _intel(helpers: dict) -> dict[str, IntelSlot]:
+    from palermo.intelligence.schemas import ReportIn
+    from palermo.intelligence.services import report_create
+
+    out = {}
+    for i, (name, (who, (s, a, h), named)) in enumerate(INTEL_SLOTS.items()):
+        marker, plate, suspect = f"Intelmarker{name.replace('_', '')}", f"ZQ{i}9 MTX", f"Suspect{name.replace('_', '')}"
+        report = report_create(actor=helpers[who], data=ReportIn.model_validate({
+            "reported_on": "2008-03-01", "source_evaluation": s, "intelligence_assessment": a, "handling_code": h,
+            "handling_conditions": "Matrix conditions" if named else "", "permitted_organisations": named,
+            "text": f"Synthetic {marker}", "entities": [{"kind": "person", "value": suspect}, {"kind": "vehicle", "value": plate},
+                                                        {"kind": "phone", "value": f"0770090{i}999"},
+                                                        {"kind": "ocg", "value": f"Matrix group {i}"}],
+            "links": [{"source": 0, "target": 1, "kind": "uses"}]}))
+        entity = report.mentions.order_by("id").first().entity
+        group = report.mentions.get(entity__kind="ocg").entity
+        out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999", group)
+    return out
 
 
 def _child_record(slot: Slot, la_user: User, received: dt.date, family: str) -> None:
