@@ -86,6 +86,16 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.jobs.api.job_get": "getJob",
     "palermo.jobs.api.job_retry": "retryJob",
     "palermo.jobs.api.link_run_start": "startLinkRun",
+    # Intelligence
+    "palermo.intelligence.api.list_reports": "listIntelligenceReports",
+    "palermo.intelligence.api.create_report": "createIntelligenceReport",
+    "palermo.intelligence.api.get_report": "getIntelligenceReport",
+    "palermo.intelligence.api.search": "searchIntelligence",
+    "palermo.intelligence.api.get_entity": "getIntelligenceEntity",
+    "palermo.intelligence.api.create_victim_link": "createIntelligenceVictimLink",
+    "palermo.intelligence.api.export_reports": "exportIntelligenceReports",
+    "palermo.intelligence.api.list_groups": "listIntelligenceGroups",
+    "palermo.intelligence.api.get_network": "getIntelligenceNetwork",
 }
 
 

@@ -17,7 +17,7 @@ from palermo.intelligence.export import reports_to_csv
 from palermo.intelligence.identifiers import IdentifierProblem, identifier_key
 from palermo.intelligence.presenters import entity_view_out, report_out, report_summary
 from palermo.intelligence.rules import can_use_intelligence
-from palermo.intelligence.schemas import ReportIn, SearchIn, VictimLinkIn
+from palermo.intelligence.schemas import IntelligenceSearchIn, ReportIn, VictimLinkIn
 from palermo.nrm.api import ERRORS
 
 router = Router(tags=["Intelligence"])
@@ -89,7 +89,7 @@ def _require_role(request) -> None:
         raise NotAllowed("Your role does not include intelligence")
 
 
-@router.get("/intelligence/reports", response={200: ReportListOut, **ERRORS}, operation_id="listIntelligenceReports",
+@router.get("/intelligence/reports", response={200: ReportListOut, **ERRORS},
             summary="Intelligence reports your organisation may see")
 def list_reports(request, params: Query[PageIn]):
     reject_unknown_query(request, PageIn.model_fields)
@@ -100,23 +100,22 @@ def list_reports(request, params: Query[PageIn]):
             "items": [report_summary(r) for r in qs[start : start + params.page_size]]}
 
 
-@router.post("/intelligence/reports", response={201: ReportOut, **ERRORS}, operation_id="createIntelligenceReport",
+@router.post("/intelligence/reports", response={201: ReportOut, **ERRORS},
              summary="Record an intelligence report graded under the scheme in force on its date")
 def create_report(request, payload: ReportIn):
     report = services.report_create(actor=request.auth, data=payload)
     return 201, report_out(report)
 
 
-@router.get("/intelligence/reports/{report_id}", response={200: ReportOut, **ERRORS},
-            operation_id="getIntelligenceReport", summary="One intelligence report (audited)")
+@router.get("/intelligence/reports/{report_id}", response={200: ReportOut, **ERRORS}, summary="One intelligence report (audited)")
 def get_report(request, report_id: int):
     _require_role(request)
     return report_out(selectors.report_get_for_user(user=request.auth, report_id=report_id))
 
 
-@router.post("/intelligence/search", response={200: ReportListOut, **ERRORS}, operation_id="searchIntelligence",
+@router.post("/intelligence/search", response={200: ReportListOut, **ERRORS},
              summary="Reports that mention an exact identifier (sent in the body, never the URL)")
-def search(request, payload: SearchIn):
+def search(request, payload: IntelligenceSearchIn):
     _require_role(request)
     try:
         key = identifier_key(payload.kind, payload.value)
@@ -129,8 +128,7 @@ def search(request, payload: SearchIn):
     return {"count": len(found), "page": 1, "page_size": len(found), "items": [report_summary(r) for r in found]}
 
 
-@router.get("/intelligence/entities/{entity_id}", response={200: EntityDetailOut, **ERRORS},
-            operation_id="getIntelligenceEntity", summary="An entity, its links and the reports behind them (audited)")
+@router.get("/intelligence/entities/{entity_id}", response={200: EntityDetailOut, **ERRORS}, summary="An entity, its links and the reports behind them (audited)")
 def get_entity(request, entity_id: int):
     _require_role(request)
     return entity_view_out(selectors.entity_get_for_user(user=request.auth, entity_id=entity_id))
@@ -144,7 +142,6 @@ class VictimLinkOut(Schema):
 
 
 @router.post("/intelligence/entities/{entity_id}/victim-links", response={201: VictimLinkOut, **ERRORS},
-             operation_id="createIntelligenceVictimLink",
              summary="Record that a person entity is an NRM potential victim, with the lawful reason")
 def create_victim_link(request, entity_id: int, payload: VictimLinkIn):
     _require_role(request)
@@ -153,7 +150,7 @@ def create_victim_link(request, entity_id: int, payload: VictimLinkIn):
                  "lawful_reason": link.lawful_reason, "organisation": link.organisation.code}
 
 
-@router.get("/intelligence/reports.csv", response={200: None, **ERRORS}, operation_id="exportIntelligenceReports",
+@router.get("/intelligence/reports.csv", response={200: None, **ERRORS},
             summary="Export the intelligence reports your organisation may see as CSV")
 def export_reports(request):
     reject_unknown_query(request, set())
@@ -192,7 +189,7 @@ class GroupListIn(Schema):
     end: dt.date | None = Field(None, description="…to this date (both needed for the figures)")
 
 
-@router.get("/intelligence/groups", response={200: GroupListOut, **ERRORS}, operation_id="listIntelligenceGroups",
+@router.get("/intelligence/groups", response={200: GroupListOut, **ERRORS},
             summary="Organised crime groups you may see, and how many reached each step in a period")
 def list_groups(request, params: Query[GroupListIn]):
     from palermo.intelligence.groups import group_figures_for_user, groups_for_user
@@ -229,7 +226,7 @@ class NetworkOut(Schema):
     central_premises: list[CentralOut]
 
 
-@router.get("/intelligence/network", response={200: NetworkOut, **ERRORS}, operation_id="getIntelligenceNetwork",
+@router.get("/intelligence/network", response={200: NetworkOut, **ERRORS},
             summary="Connected groups and the most central people and premises in the links you may see")
 def get_network(request):
     from palermo.intelligence import network as nw

@@ -52,7 +52,7 @@ class ReportIn(BaseModel):
     organisation: OrgCode = Field("", description="Your organisation that submits it, if you hold the role in several")
 
 
-class SearchIn(BaseModel):
+class IntelligenceSearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: EntityKind
