@@ -10,7 +10,12 @@ anything twice:
 * ``link_run``: every write of the run is one transaction (``palermo.linkage.batch``), so a failed
   run left nothing and the retry starts again; pairs already stored are skipped as above;
 * ``stats_bulletin``: writes its files into the job's own folder, emptied first (same records,
-  same bytes).
+  same bytes);
+* ``referral_import``: the import is all or nothing (every row checked, then one transaction), so
+  a failed import wrote nothing and the retry runs it again from the start; a file imported
+  before is refused by its SHA-256, so a success is never written twice;
+* ``synth``: each batch is a transaction with a checkpoint (``SynthRun``), so the retry resumes
+  after the last whole batch.
 
 A job that finished is never run again (``services.job_execute`` claims a waiting job only).
 """
@@ -117,10 +122,64 @@ def _stats_bulletin(*, job, progress: Progress) -> dict:
             "suppressed": release.cells_suppressed}
 
 
+class ImportRefused(Exception):
+    """The import refused the file (invalid rows, a file imported before, …): nothing was
+    written. The job records this class's name only; the rows' errors can quote values, so the
+    operator checks the file with ``palermo import referrals FILE --as USER`` (no ``--background``)."""
+
+
+def _referral_import(*, job, progress: Progress) -> dict:
+    """``palermo import referrals FILE --as USER --background``: ``nrm.importer.import_referrals``
+    unchanged, as its starter, with its progress (rows checked, then rows written).
+
+    Retry: the import is all or nothing (every row is checked first, then everything is written
+    in one transaction), so a failed import — refused, or stopped by an error — wrote nothing,
+    and the retry re-runs it from scratch on the file at the same path (fixed in between). A file
+    imported before is refused by its SHA-256, so a success is never written twice. As with the
+    command, the new people are scored together later (``palermo link run``), not one by one."""
+    from django.test.utils import override_settings
+
+    from palermo.nrm.importer import import_referrals
+
+    def told(stage: str, done: int, total: int) -> None:
+        progress(done=done, total=total, stage=stage)
+
+    with override_settings(PALERMO_LINK_ON_REFERRAL=False):
+        result = import_referrals(actor=job.started_by, path=Path(job.params["path"]), progress=told)
+    if result.refused:
+        raise ImportRefused(result.refused)
+    return {"rows": result.rows, "written": result.written}
+
+
+def _synth(*, job, progress: Progress) -> dict:
+    """``palermo synth --background --as ADMIN``: ``synth.bulk.synth_run`` unchanged, with its
+    progress in batches. Retry: each batch is written in a transaction with a checkpoint
+    (``SynthRun``), so a retry after a failure resumes after the last whole batch (the same
+    profile, size, seed and batch size find the unfinished run)."""
+    from palermo.synth.bulk import synth_run
+
+    p = job.params
+    cases, batch_size = int(p["cases"]), int(p["batch_size"])
+    batches = -(-cases // batch_size)
+    progress(done=0, total=batches, stage="generating")
+
+    def told(done: int, total: int) -> None:
+        progress(done=-(-done // batch_size), total=batches, stage="generating")
+
+    run = synth_run(profile=p["profile"], cases=cases, seed=int(p["seed"]), batch_size=batch_size, progress=told)
+    progress(done=batches, total=batches, stage="written")
+    return {"synth_run": run.pk, "cases": run.cases, "batches": batches}
+
+
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("link_score", "Check a new referral for possible matches", _link_score),
     Kind("link_run", "Linkage run: propose possible matches across all people", _link_run,
          frozenset({R.ADMINISTRATOR})),
     Kind("stats_bulletin", "Statistics bulletin files", _stats_bulletin, frozenset({R.ANALYST, R.MONITOR})),
+    # Started by `palermo import referrals --background` after the command's own check (the
+    # `--as` user may import: nrm.create_referral); the import checks it again when it runs.
+    Kind("referral_import", "Import referrals from a file", _referral_import),
+    # An operator command: `palermo synth --background --as ADMIN`.
+    Kind("synth", "Write synthetic case histories", _synth, frozenset({R.ADMINISTRATOR})),
 )}
 KIND_LABELS = {code: kind.label for code, kind in KINDS.items()}

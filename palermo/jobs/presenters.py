@@ -11,6 +11,7 @@ from palermo.jobs.models import FAILED, SUCCEEDED, Job
 STAGE_LABELS = {
     "scoring": "Scoring against everyone known", "reading": "Reading people", "linking": "Linking people",
     "writing": "Writing", "written": "Written", "counting": "Counting", "checking": "Checking rows",
+    "generating": "Writing batches",
 }
 OUTCOME_LABELS = {
     "scored": "People scored", "people": "People linked", "pairs_scored": "Pairs scored",
@@ -20,6 +21,8 @@ OUTCOME_LABELS = {
     "stale_rescored": "Earlier possible matches rescored",
     "stale_withdrawn": "Earlier possible matches withdrawn (below the threshold now)", "model_version": "Linkage model",
     "files": "Files written", "tables": "Tables", "cells": "Cells", "suppressed": "Cells suppressed",
+    "rows": "Rows read", "written": "Referrals written", "synth_run": "Synthetic run", "cases": "Cases written",
+    "batches": "Batches",
 }
 STATUS_TAGS = {"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"}
 

@@ -75,9 +75,15 @@ def job_start(*, actor, kind: str, params: dict | None = None, key: str = "", to
     return job
 
 
+#: Parameters never copied into an audit event: an import's file path (an operator's path; its
+#: file name and SHA-256 are in the import's own audit events).
+NOT_AUDITED = frozenset({"path"})
+
+
 def _ids(params: dict | None) -> dict:
     """The parameters an audit event may hold: ids, dates and codes (every job's params are)."""
-    return {k: v for k, v in (params or {}).items() if isinstance(v, int | str | bool) and len(str(v)) <= 80}
+    return {k: v for k, v in (params or {}).items()
+            if k not in NOT_AUDITED and isinstance(v, int | str | bool) and len(str(v)) <= 80}
 
 
 def job_retry(*, actor, job_id: int) -> Job:

@@ -1,4 +1,4 @@
-"""palermo import referrals FILE.csv --as USERNAME [--skip-invalid --rejects FILE]
+"""palermo import referrals FILE.csv --as USERNAME [--skip-invalid --rejects FILE | --background]
 palermo import decisions FILE.csv --as USERNAME   (historic decisions; docs/import.md)"""
 
 from contextlib import contextmanager
@@ -34,8 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv); "
                                                          "never over an existing file")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--background", action="store_true",
+                            help="referrals: queue the import as a job of the --as user (see Your jobs) for "
+                                 "`palermo worker`, instead of running it now")
 
-    def handle(self, *args, what, file, username, skip_invalid, rejects, no_progress, **opts):
+    def handle(self, *args, what, file, username, skip_invalid, rejects, no_progress, background=False, **opts):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         if not file.is_file():
@@ -46,7 +49,13 @@ class Command(BaseCommand):
         if what == "decisions":
             if skip_invalid:
                 raise CommandError("--skip-invalid is for referrals: historic decisions are imported all or nothing")
+            if background:
+                raise CommandError("--background is for referrals")
             return self._decisions(file, user, no_progress)
+        if background:
+            if skip_invalid:
+                raise CommandError("--skip-invalid writes a rejects file now: run it without --background")
+            return self._background(file, user)
         rejects = rejects or file.with_suffix(".rejects.csv")
         # A bulk import is scored against known people in one batch (`palermo link run`),
         # not one Splink job per row.
@@ -80,6 +89,17 @@ class Command(BaseCommand):
                 "Cells that began with = + - @ have a ' in front, so a spreadsheet shows them as text: "
                 "remove it before you import the row again."
             )
+
+    def _background(self, file: Path, user) -> None:
+        """Queue a ``referral_import`` job of ``user``'s (the same check as running it now)."""
+        from palermo.jobs.cli import background_started
+        from palermo.jobs.services import job_start
+
+        if not user.has_perm("nrm.create_referral"):
+            raise CommandError("Only first responders can import referrals")
+        job = job_start(actor=user, kind="referral_import", system=True,
+                        params={"path": str(file.resolve()), "file_name": file.name[:80]})
+        background_started(self.stdout, job)
 
     def _decisions(self, file: Path, user, no_progress: bool) -> None:
         try:

@@ -1,4 +1,5 @@
-"""``palermo synth --profile uk-2023 --cases 1000000 --seed 1`` and ``palermo synth check``."""
+"""``palermo synth --profile uk-2023 --cases 1000000 --seed 1`` and ``palermo synth check``.
+``--background --as ADMIN`` queues the same run as a job of an administrator's (docs/jobs.md)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--truth", type=Path, default=None,
                             help="where to write which records are the same person (default: in the data folder)")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--background", action="store_true",
+                            help="queue the run as a job (see Your jobs) for `palermo worker`, instead of running it now")
+        parser.add_argument("--as", dest="username", default=None,
+                            help="with --background: the administrator whose job it is")
 
     def handle(self, *args, **opts):
         if opts["action"] == "check":
@@ -43,6 +48,10 @@ class Command(BaseCommand):
             cases = opts["cases"] or profile_load(opts["profile"]).total
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if opts["background"]:
+            return self._background(opts, cases)
+        if opts["username"]:
+            raise CommandError("--as is for --background")
         t0 = time.perf_counter()
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), disable=opts["no_progress"]) as bar:
@@ -55,3 +64,28 @@ class Command(BaseCommand):
         took = time.perf_counter() - t0
         self.stdout.write(f"{cases:,} cases of {opts['profile']} (seed {opts['seed']}) in {took:.1f} s "
                           f"({cases / took:,.0f} cases/s); run {run.pk}")
+
+    def _background(self, opts, cases: int) -> None:
+        """Queue a ``synth`` job of the ``--as`` administrator's (synth is an operator command)."""
+        from django.contrib.auth import get_user_model
+
+        from palermo.core.exceptions import PalermoError
+        from palermo.jobs.cli import background_started
+        from palermo.jobs.services import job_start
+
+        if opts["truth"] is not None:
+            raise CommandError("--truth is not for --background: the job writes the truth file in the data folder")
+        if not opts["username"]:
+            raise CommandError("--background needs --as USER: the administrator whose job it is")
+        if cases <= 0 or opts["batch_size"] <= 0:
+            raise CommandError("--cases and --batch-size must be at least 1")
+        user = get_user_model().objects.filter(username=opts["username"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user called {opts['username']!r}")
+        try:
+            job = job_start(actor=user, kind="synth", key="synth",
+                            params={"profile": opts["profile"], "cases": cases, "seed": opts["seed"],
+                                    "batch_size": opts["batch_size"]})
+        except PalermoError as exc:
+            raise CommandError(exc.message) from exc
+        background_started(self.stdout, job)
