@@ -27,9 +27,11 @@ def landing_for_user(user) -> list[dict]:
     held = user.roles()
     out = []
     if R.FIRST_RESPONDER in held:
-        links = [_link(_("Refer a potential victim"), reverse("web:refer_start"),
-                       _("Make a referral to the National Referral Mechanism, or a Duty to Notify report.")),
-                 _link(_("Your organisation's referrals"), reverse("web:case_list"))]
+        links = []
+        if access.can_refer(user):  # only at a designated first responder organisation
+            links.append(_link(_("Refer a potential victim"), reverse("web:refer_start"),
+                               _("Make a referral to the National Referral Mechanism, or a Duty to Notify report.")))
+        links.append(_link(_("Your organisation's referrals"), reverse("web:case_list")))
         if access.can_list_dtn(user):
             links.append(_link(_("Duty to Notify reports"), reverse("web:dtn_list")))
         out.append({"role": R.ROLE_LABELS[R.FIRST_RESPONDER], "links": links,

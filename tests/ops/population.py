@@ -77,6 +77,7 @@ def populate_everything(*, cases: int = 40) -> None:
                                      model_version="synthetic", found_by="batch")  # fmt: skip
     _waiting_list_entry()
     _queued_task()
+    _partner_and_intelligence_rows(responder)
     audit_record(actor=admin, action="test.unsealed_tail", detail={"count": 1})
 
 
@@ -90,6 +91,30 @@ def _queued_task() -> None:
     assert job is not None, "the demo makes a failed job"
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}):
         run_job.enqueue(job_id=job.pk)
+
+
+def _partner_and_intelligence_rows(responder) -> None:
+    """Rows the demo leaves empty: a partner's idempotency key and rate window, a victim link
+    recorded with its lawful reason, and a synth run's checkpoint."""
+    import datetime as dt
+
+    from palermo.api.models import IdempotencyRecord, RateWindow
+    from palermo.intelligence.models import Entity
+    from palermo.intelligence.schemas import VictimLinkIn
+    from palermo.intelligence.services import victim_link_record
+    from palermo.synth.models import SynthRun
+
+    now = timezone.now()
+    IdempotencyRecord.objects.create(user=responder, key="population-key", operation="createReferral",
+                                     request_sha256="0" * 64, status_code=201, expires_at=now + dt.timedelta(hours=24))
+    RateWindow.objects.create(token=ApiToken.objects.filter(user=responder).first(), window_start=now, count=1)
+    intel = User.objects.get(username="intel")
+    entity = Entity.objects.filter(kind="person").order_by("pk").first()
+    victim = Person.objects.order_by("pk").first()
+    victim_link_record(actor=intel, entity_id=entity.pk, data=VictimLinkIn(
+        pseudonym=victim.pseudonym, lawful_reason="investigation", reason_text="Synthetic lawful reason"))
+    SynthRun.objects.create(profile="uk-2023", seed=1, cases=10, batch_size=10, batches_done=1,
+                            finished_at=now)
 
 
 def _waiting_list_entry() -> None:
