@@ -21,8 +21,10 @@ def reject_unknown_query(request, allowed) -> None:
 
 
 def _iso_only(value):
-    """A date in a query string is YYYY-MM-DD: pydantic would also read ``0`` or ``1700000000``
-    as a Unix time."""
+    """A date in a query string or a JSON body is YYYY-MM-DD: pydantic would also read ``0`` or
+    ``1700000000`` (a string, or a number in a body) as a Unix time."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("Enter a date as YYYY-MM-DD")
     if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("Enter a date as YYYY-MM-DD")
     return value

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from pydantic import model_validator
 
 from palermo.accounts import roles as R
+from palermo.api.query import IsoDate
 from palermo.api.schemas import ERRORS
 from palermo.core.exceptions import NotAllowed, ValidationFailed
 from palermo.core.text import SingleLine
@@ -34,7 +35,7 @@ class SearchIn(Schema):
     name: SingleLine(200) | None = Field(None, description="A full name in any order, or a family name; accents and "
                                                            "case do not matter")
     person_reference: SingleLine(12) | None = Field(None, description="The person reference, P-…")
-    date_of_birth: dt.date | None = None
+    date_of_birth: IsoDate | None = Field(None, description="YYYY-MM-DD")
 
     @model_validator(mode="after")
     def _one(self):

@@ -4,12 +4,10 @@ handling code applies here exactly as on the pages and in the export; refusals a
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import IsoDate, reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
 from palermo.intelligence import selectors, services
@@ -185,8 +183,8 @@ class GroupListOut(Schema):
 
 
 class GroupListIn(Schema):
-    start: dt.date | None = Field(None, description="Count the groups reaching each step from this date…")
-    end: dt.date | None = Field(None, description="…to this date (both needed for the figures)")
+    start: IsoDate | None = Field(None, description="Count the groups reaching each step from this date…")
+    end: IsoDate | None = Field(None, description="…to this date (both needed for the figures)")
 
 
 @router.get("/intelligence/groups", response={200: GroupListOut, **ERRORS},

@@ -4,11 +4,11 @@ the identifiers, and who may do what."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from palermo.api.query import IsoDate
 from palermo.core.text import MultiLine, SingleLine
 
 TEXT_MAX, CONDITIONS_MAX, IDENTIFIER_MAX, MAX_ENTITIES, MAX_LINKS = 20_000, 2_000, 200, 50, 100
@@ -22,7 +22,7 @@ class EntityIn(BaseModel):
 
     kind: EntityKind
     value: SingleLine(IDENTIFIER_MAX) = Field(min_length=1, description="Name, number, registration, address or handle")
-    date_of_birth: dt.date | None = Field(None, description="People only")
+    date_of_birth: IsoDate | None = Field(None, description="People only")
 
 
 class LinkIn(BaseModel):
@@ -38,7 +38,7 @@ class ReportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reported_on: dt.date
+    reported_on: IsoDate
     source_evaluation: SingleLine(2)
     intelligence_assessment: SingleLine(2)
     handling_code: SingleLine(2)
