@@ -54,11 +54,11 @@ test: install assets chromium pango
 TEST_DATA ?= $(CURDIR)/var/test
 
 test-sqlite:
-	PALERMO_DATA_DIR=$(TEST_DATA)/sqlite PALERMO_ENV=test $(BIN)/pytest -p no:randomly
+	PALERMO_DATA_DIR=$(TEST_DATA)/sqlite PALERMO_ENV=test $(BIN)/pytest -p no:randomly --durations=30
 
 # A throwaway PostgreSQL cluster on 127.0.0.1 (installed with apt when missing).
 test-pg:
-	PALERMO_DATA_DIR=$(TEST_DATA)/pg sh scripts/with_postgres.sh env PALERMO_ENV=test $(BIN)/pytest -m "not browser" -p no:randomly
+	PALERMO_DATA_DIR=$(TEST_DATA)/pg sh scripts/with_postgres.sh env PALERMO_ENV=test $(BIN)/pytest -m "not browser" -p no:randomly --durations=30
 
 lint:
 	$(BIN)/ruff check palermo tests benchmarks

@@ -96,6 +96,7 @@ def main() -> None:
     ap.add_argument("--links", type=int, default=500_000)
     ap.add_argument("--queries", type=int, default=20)
     ap.add_argument("--compare-libraries", action="store_true")
+    ap.add_argument("--json", type=Path, default=None, help="also write the result here (make bench)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="palermo-bench-")
     os.environ.setdefault("PALERMO_DATA_DIR", tmp)
@@ -158,6 +159,17 @@ def main() -> None:
     print(f"{'query':32s} {'palermo s':>10s} {'raw igraph s':>13s} {'ratio':>7s}")
     for name, p, r in rows:
         print(f"{name:32s} {p:10.3f} {r:13.3f} {p / r if r else float('inf'):7.1f}")
+    if args.json:
+        import json
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from benchmarks._common import measure, result
+
+        args.json.write_text(json.dumps(result(
+            "network", {"entities": n, "links": m, "queries": args.queries},
+            [measure(name, p, "s", floor=r or None, floor_name="the same igraph call in memory") for name, p, r in rows],
+            database=connection.vendor), indent=2))
     if args.compare_libraries:
         compare_libraries(n, edges, sources, pairs)
 

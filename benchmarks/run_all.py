@@ -89,6 +89,11 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
         "small": [["--sizes", "10000,100000", "--service-rows", "500"]],
         "full": [["--sizes", "10000,100000,1000000", "--service-rows", "2000"]],
     },
+    "network": {
+        "tiny": [["--entities", "300", "--links", "900", "--queries", "3"]],
+        "small": [["--entities", "20000", "--links", "100000"]],
+        "full": [["--entities", "100000", "--links", "500000"]],
+    },
     "synth": {
         "tiny": [["--sizes", "300,600", "--batch-size", "250"]],
         "small": [["--sizes", "10000,100000"]],
@@ -98,7 +103,7 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
 # the option that holds the size, for benchmarks whose full size is a growth series
 GROWTH = {"stats": "--referrals", "audit_chain": "--events", "import_decisions": "--rows"}
 # benchmarks that use Palermo's database (also run on PostgreSQL with --postgres)
-ON_DATABASE = {"import_bulk", "http_api", "overdue", "nrm", "audit_chain", "linkage_incremental", "import_decisions", "import_memory"}
+ON_DATABASE = {"network", "import_bulk", "http_api", "overdue", "nrm", "audit_chain", "linkage_incremental", "import_decisions", "import_memory"}
 
 
 def run_one(name: str, args: list[str], *, postgres: bool, workdir: Path) -> dict:

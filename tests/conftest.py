@@ -16,6 +16,53 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
+# `make test` runs the suite twice side by side, on SQLite and on PostgreSQL, on two cores. A test
+# that never touches the database checks the same thing on both, so it runs once, in the SQLite
+# suite; so do the page-wording walk and the browser journeys (they check pages, not SQL). Checks
+# that run their own processes on their own SQLite databases (the benchmark smoke runs) or that
+# only read the API's documented shapes for more roles run once, in the PostgreSQL suite, which
+# has no browser journeys, so the two halves take about as long (CI stays under 30 minutes).
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+# a module that opens the database itself, or runs commands that do, counts as using it
+DB_WORDS = ("django_db_blocker", "DATABASE_URL", "connection", "transaction", "subprocess", "call_command")
+_MODULE_USES_DB: dict[str, bool] = {}
+
+
+def _module_uses_db(item) -> bool:
+    path = str(item.path)
+    if path not in _MODULE_USES_DB:
+        text = item.path.read_text(encoding="utf-8")
+        _MODULE_USES_DB[path] = any(word in text for word in DB_WORDS)
+    return _MODULE_USES_DB[path]
+ONCE_ON_SQLITE = ("tests/web/test_plain_words.py",)
+ONCE_ON_POSTGRES = ("tests/test_benchmarks_run.py", "tests/api/test_schemathesis.py::test_every_role_gets_documented_answers",
+                    "tests/api/test_generated_client.py")
+
+
+def _runs_on(item) -> str | None:
+    """``sqlite``, ``postgresql`` or None (both) for one collected test."""
+    node = item.nodeid
+    if node.startswith(ONCE_ON_POSTGRES):
+        return "postgresql"
+    if node.startswith(ONCE_ON_SQLITE):
+        return "sqlite"
+    uses_db = (item.get_closest_marker("django_db") is not None or bool(DB_FIXTURES & set(item.fixturenames))
+               or _module_uses_db(item))
+    return None if uses_db else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):
+    suite = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    if os.environ.get("PALERMO_TEST_EVERYTHING") == "1":  # run every test on this database
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if _runs_on(item) in (None, suite) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def audit_anchor_file(settings, tmp_path):
     """Each test's audit anchors go to a file of its own: the database is reset for every test,

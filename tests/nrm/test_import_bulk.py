@@ -133,11 +133,15 @@ def snapshot(since: int) -> dict:
 
 
 def run(actor, path, write_with: str, batch_size: int = 5000, **kw):
-    """Import ``path`` one way, snapshot what was stored, then undo it all."""
+    """Import ``path`` one way, snapshot what was stored, then undo it all. Scoring for possible
+    matches is off, as ``palermo import`` runs it (a link run follows an import)."""
+    from django.test import override_settings
+
     since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     sid = transaction.savepoint()
     try:
-        result = import_referrals(actor=actor, path=path, write=write_with, batch_size=batch_size, **kw)
+        with override_settings(PALERMO_LINK_ON_REFERRAL=False):
+            result = import_referrals(actor=actor, path=path, write=write_with, batch_size=batch_size, **kw)
         return result, snapshot(since)
     finally:
         transaction.savepoint_rollback(sid)
