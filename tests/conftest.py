@@ -9,6 +9,12 @@ os.environ.setdefault("PALERMO_BLIND_INDEX_KEY", "test-blind-index-key-not-a-sec
 os.environ.setdefault("PALERMO_AUDIT_KEY", "test-audit-chain-key-not-a-secret-0123456789")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Hypothesis's per-example deadline (200 ms) is a timing assertion: on a shared 2-core machine a
+# pure function's example can take longer (seen: tests/linkage/test_cleaning.py under load).
+hypothesis_settings.register_profile("palermo", deadline=None)
+hypothesis_settings.load_profile("palermo")
 
 
 def pytest_configure(config):
