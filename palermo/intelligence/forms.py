@@ -143,3 +143,39 @@ class GroupStatusForm(GovukForm):
         from palermo.intelligence.models import GROUP_STATUS_CHOICES
 
         self.fields["status"].choices = [c for c in GROUP_STATUS_CHOICES if c[0] in allowed]
+
+
+class MatchDecisionForm(GovukForm):
+    """The Confirm / Reject buttons of one match proposal: a person decides, nothing is automatic."""
+
+    decision = forms.ChoiceField(label=_("Are these the same person?"),
+                                 choices=[("same", _("Same person")), ("different", _("Different people"))],
+                                 error_messages=required(_("Select whether they are the same person")))
+
+
+class VictimLinkForm(GovukForm):
+    """Record that an intelligence person is an NRM potential victim, with the lawful reason."""
+
+    pseudonym = forms.CharField(label=_("NRM person reference"), max_length=12,
+                                help_text=_("The reference of the person in the National Referral Mechanism, "
+                                            "for example, P-7K2M9Q"),
+                                error_messages=required(_("Enter the NRM person reference")),
+                                validators=[text_validator(_("NRM person reference"), multiline=False)])
+    lawful_reason = forms.ChoiceField(label=_("Lawful reason for the link"), widget=forms.RadioSelect,
+                                      error_messages=required(_("Select the lawful reason for the link")))
+    reason_text = forms.CharField(label=_("Why the link is lawful and necessary"), max_length=CONDITIONS_MAX,
+                                  widget=forms.Textarea,
+                                  error_messages=required(_("Enter why the link is lawful and necessary")),
+                                  validators=[text_validator(_("Why the link is lawful and necessary"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from palermo.intelligence.models import LAWFUL_REASON_CHOICES
+
+        self.fields["lawful_reason"].choices = LAWFUL_REASON_CHOICES
+
+    def clean_pseudonym(self):
+        value = self.cleaned_data["pseudonym"].strip().upper()
+        if len(value) < 3:
+            raise forms.ValidationError(_("Enter the NRM person reference, like P-7K2M9Q"))
+        return value

@@ -34,3 +34,27 @@ def entity_view_out(view) -> dict:
                          "organisation": v.link.organisation.code,
                          "name": (f"{v.link.person.given_name} {v.link.person.family_name}".strip()
                                   if v.identity_visible else None)} for v in view.victims]}
+
+
+def proposal_evidence(proposal) -> dict:
+    """A match proposal's evidence in words, as the casework's possible matches put it
+    (``palermo.linkage.strength.evidence_words``): which of the name as it sounds, the name as
+    written and the date of birth agree, differ or are not known for one of them. Compared
+    through the blind indexes and the labels the page shows anyway."""
+    from django.utils.translation import gettext as _
+
+    from palermo.linkage.cleaning import canonical_name
+    from palermo.linkage.strength import evidence_words
+
+    a, b = proposal.a, proposal.b
+
+    def compare(x, y) -> str:
+        return "unknown" if not x or not y else "agree" if x == y else "differ"
+
+    items = [
+        {"field": "name_phonetic", "label": _("Name as it sounds"), "state": compare(a.name_index, b.name_index)},
+        {"field": "name", "label": _("Name as written"),
+         "state": compare(" ".join(sorted(canonical_name(a.label).split())), " ".join(sorted(canonical_name(b.label).split())))},
+        {"field": "date_of_birth", "label": _("Date of birth"), "state": compare(a.dob_index, b.dob_index)},
+    ]
+    return evidence_words(items)

@@ -140,3 +140,25 @@ def entity_get_for_user(*, user, entity_id: int) -> EntityView:
 
 def entity_find(*, kind: str, key: str) -> Entity | None:
     return Entity.objects.filter(kind=kind, key_index=key).first() if key else None
+
+
+def match_proposal_list_for_user(*, user) -> QuerySet:
+    """Pending match proposals whose two people are both mentioned by reports ``user`` may see
+    (the handling-code selector): a proposal about someone only in a withheld report is never
+    listed. Oldest first, so the queue is worked in order."""
+    from palermo.intelligence.models import PENDING, MatchProposal
+
+    visible = Entity.objects.filter(visible_entities_q(user)).values("pk")
+    return (MatchProposal.objects.filter(state=PENDING, a__in=visible, b__in=visible)
+            .select_related("a", "b").order_by("id"))
+
+
+def victim_links_for_user(*, user, entity_id: int) -> EntityView:
+    """A person entity and its NRM victim links, through :func:`entity_get_for_user` (404, 403
+    audited, the victim's identity only to the organisation that recorded the lawful reason,
+    audited ``intel.victim_identity_view``). 404 for an entity that is not a person."""
+    from palermo.intelligence.models import PERSON
+
+    if not Entity.objects.filter(pk=entity_id, kind=PERSON).exists():
+        raise NotFound("There is no such person")
+    return entity_get_for_user(user=user, entity_id=entity_id)

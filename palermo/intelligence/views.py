@@ -198,3 +198,82 @@ def group_status(request, entity_id: int):
     return render(request, "intelligence/group_status.html", {
         "v": view, "form": form, "history": list(view.entity.group_statuses.order_by("on", "id"))},
         status=400 if request.method == "POST" else 200)
+
+
+def _proposal_rows(proposals) -> list[dict]:
+    from palermo.intelligence.presenters import proposal_evidence
+
+    return [{"proposal": p, "evidence": proposal_evidence(p)} for p in proposals]
+
+
+def _match_page(request, *, form=None, error_for=None, status=200):
+    from palermo.intelligence.forms import MatchDecisionForm
+
+    page = Paginator(selectors.match_proposal_list_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    rows = _proposal_rows(page.object_list)
+    audit_record(actor=request.user, action="intel.match_list", object_type="intelligence.matchproposal",
+                 detail={"proposals": [r["proposal"].pk for r in rows], "count": page.paginator.count})
+    return render(request, "intelligence/matches.html", {
+        "page": page, "rows": rows, "form": form or MatchDecisionForm(), "error_for": error_for,
+        # each message leads to the proposal it is about
+        "error_items": [(m, f"#match-{error_for}") for m, _href in form.error_summary()] if form is not None else [],
+    }, status=status)
+
+
+@require_GET
+@requires(can_use_intelligence, NO_ROLE)
+def match_list(request):
+    """Open match proposals between people the user may see, each with its evidence in words and
+    Confirm / Reject buttons: Palermo proposes, a person decides."""
+    return _match_page(request)
+
+
+@require_http_methods(["POST"])
+@requires(can_use_intelligence, NO_ROLE)
+def match_decide(request, proposal_id: int):
+    from palermo.core.exceptions import TransitionRefused
+    from palermo.intelligence.forms import MatchDecisionForm
+
+    form = MatchDecisionForm(request.POST)
+    if form.is_valid():
+        same = form.cleaned_data["decision"] == "same"
+        try:
+            proposal = _or_error(services.match_proposal_decide, actor=request.user, proposal_id=proposal_id, same=same)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+            return _match_page(request, form=form, error_for=proposal_id, status=409)
+        refs = {"a": proposal.a.reference, "b": proposal.b.reference}
+        messages.success(request, (_("You confirmed that %(a)s and %(b)s are the same person") if same
+                                   else _("You recorded that %(a)s and %(b)s are different people")) % refs)
+        return redirect("intelligence:matches")
+    return _match_page(request, form=form, error_for=proposal_id, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(can_use_intelligence, NO_ROLE)
+def victim_links(request, entity_id: int):
+    """A person entity's links to NRM potential victims, and the form to record one with its
+    lawful reason. The victim's identity shows only as ``entity_get_for_user`` allows (audited)."""
+    from palermo.core.exceptions import TransitionRefused
+    from palermo.intelligence.forms import VictimLinkForm
+    from palermo.intelligence.models import LAWFUL_REASON_LABELS
+    from palermo.intelligence.schemas import VictimLinkIn
+
+    view = _or_error(selectors.victim_links_for_user, user=request.user, entity_id=entity_id)
+    form = VictimLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.victim_link_record(actor=request.user, entity_id=entity_id, data=VictimLinkIn(**form.cleaned_data))
+        except ValidationFailed as exc:
+            for key, message in exc.fields.items():
+                form.add_service_error(key, message)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Link to the NRM potential victim recorded"))
+            return redirect("intelligence:victim_links", entity_id=entity_id)
+    return render(request, "intelligence/victim_links.html", {
+        "v": view, "form": form, "reasons": LAWFUL_REASON_LABELS},
+        status=400 if request.method == "POST" else 200)
