@@ -142,14 +142,19 @@ def report_create(*, actor, data: ReportIn) -> IntelligenceReport:
     return report
 
 
-@transaction.atomic
 def victim_link_record(*, actor, entity_id: int, data: VictimLinkIn) -> VictimLink:
     """Tie an intelligence person to an NRM potential victim, with the lawful reason (seed note
     §5.1: victims are not suspects; the link is kept apart and only the recording organisation
-    sees the victim's identity). Audited."""
+    sees the victim's identity). Audited. Who may see the entity is checked first, outside the
+    link's transaction, so that a refusal's audit event is kept."""
+    view = entity_get_for_user(user=actor, entity_id=entity_id)
+    return _victim_link_record(actor=actor, view=view, data=data)
+
+
+@transaction.atomic
+def _victim_link_record(*, actor, view, data: VictimLinkIn) -> VictimLink:
     from palermo.people.models import Person
 
-    view = entity_get_for_user(user=actor, entity_id=entity_id)
     if view.entity.kind != PERSON:
         raise TransitionRefused("Only a person can be linked to an NRM potential victim")
     person = Person.objects.filter(pseudonym=data.pseudonym.strip().upper()).first()
@@ -167,14 +172,21 @@ def victim_link_record(*, actor, entity_id: int, data: VictimLinkIn) -> VictimLi
     return link
 
 
-@transaction.atomic
 def match_proposal_decide(*, actor, proposal_id: int, same: bool) -> MatchProposal:
-    """A person's decision on a match proposal (both entities must be visible to them)."""
-    proposal = MatchProposal.objects.select_for_update().filter(pk=proposal_id).first()
+    """A person's decision on a match proposal (both entities must be visible to them). The
+    visibility check comes first, outside the decision's transaction, so that a refusal's audit
+    event is kept."""
+    proposal = MatchProposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("There is no such match proposal")
     entity_get_for_user(user=actor, entity_id=proposal.a_id)
     entity_get_for_user(user=actor, entity_id=proposal.b_id)
+    return _match_proposal_decide(actor=actor, proposal_id=proposal_id, same=same)
+
+
+@transaction.atomic
+def _match_proposal_decide(*, actor, proposal_id: int, same: bool) -> MatchProposal:
+    proposal = MatchProposal.objects.select_for_update().get(pk=proposal_id)
     if proposal.state != PENDING:
         raise TransitionRefused("This proposal has already been decided")
     proposal.state = "confirmed" if same else "rejected"
