@@ -64,7 +64,33 @@ def intelligence_demo_load(users, *, seed: int = 2012) -> int:
                     "adverts placed online; payments collected weekly.",
             "entities": entities, "links": links}))
         made += 1
-    return made + reflex_groups_load(users, seed=seed)
+    return made + decisions_demo_load(users) + reflex_groups_load(users, seed=seed)
+
+
+def decisions_demo_load(users) -> int:
+    """Something for the decision pages (synthetic): one person recorded twice, the name spelt and
+    ordered differently with the same date of birth (a match proposal whose evidence reads "Agree:
+    name as it sounds, date of birth. Differ: name as written"), and — once NRM demo people exist —
+    a link from the first to an NRM potential victim, recorded by the UKHTC with its lawful reason."""
+    from palermo.intelligence.schemas import VictimLinkIn
+    from palermo.intelligence.services import victim_link_record
+    from palermo.people.models import Person
+
+    ukhtc = users["intel"]
+    first = None
+    for on, name in [("2009-02-10", "Orrin Demoflax"), ("2010-05-20", "Demoflax Orin")]:
+        report = report_create(actor=ukhtc, data=ReportIn.model_validate({
+            "reported_on": on, "source_evaluation": "B", "intelligence_assessment": "2", "handling_code": "1",
+            "text": "Synthetic demo intelligence: a controller seen collecting wages at a car wash.",
+            "entities": [{"kind": "person", "value": name, "date_of_birth": "1975-06-14"},
+                         {"kind": "premises", "value": PREMISES[4]}], "links": [{"source": 0, "target": 1, "kind": "visits"}]}))
+        first = first or report.mentions.order_by("id").first().entity
+    victim = Person.objects.order_by("pk").first()
+    if victim is not None:
+        victim_link_record(actor=ukhtc, entity_id=first.pk, data=VictimLinkIn(
+            pseudonym=victim.pseudonym, lawful_reason="safeguarding",
+            reason_text="Synthetic: the victim named this controller; needed to safeguard others at the car wash."))
+    return 2
 
 
 def reflex_groups_load(users, *, seed: int = 2012) -> int:

@@ -130,7 +130,14 @@ def things(world):
     report = report_create(actor=world.intel, data=ReportIn.model_validate({
         "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
         "text": "Synthetic headers report", "entities": [{"kind": "ocg", "value": "Headers group"}]}))
-    return {"report": report, "group": report.mentions.get().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    people = report_create(actor=world.intel, data=ReportIn.model_validate({
+        "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
+        "text": "Synthetic headers report", "entities": [{"kind": "person", "value": "Headers Suspect"},
+                                                         {"kind": "person", "value": "Headers Suspect"}]}))
+    from palermo.intelligence.models import MatchProposal
+
+    return {"report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(),
+            "suspect": people.mentions.order_by("id").first().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -178,7 +185,8 @@ def _value(name: str, route: str, things: dict) -> str:
         "history_id": lambda: org.history.order_by("history_id").first().history_id,
         "filename": lambda: "nrm-statistics.ods",
         "report_id": lambda: things["report"].pk,
-        "entity_id": lambda: things["group"].pk,
+        "entity_id": lambda: things["suspect" if "victim-links" in route else "group"].pk,
+        "proposal_id": lambda: things["proposal"].pk,
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())

@@ -188,6 +188,15 @@ PAGES = {
     ("GET", "/intelligence/reports/<int:report_id>/"): lambda u, s: Call(f"/intelligence/reports/{s.report.pk}/"),
     ("GET", "/intelligence/entities/<int:entity_id>/"): lambda u, s: Call(f"/intelligence/entities/{s.entity.pk}/"),
     ("GET", "/intelligence/network/"): lambda u, s: Call("/intelligence/network/"),
+    ("GET", "/intelligence/matches/"): lambda u, s: Call("/intelligence/matches/"),
+    ("POST", "/intelligence/matches/<int:proposal_id>/"): lambda u, s: Call(
+        f"/intelligence/matches/{s.proposal.pk}/", {"decision": "different"}),
+    ("GET", "/intelligence/entities/<int:entity_id>/victim-links/"): lambda u, s: Call(
+        f"/intelligence/entities/{s.entity.pk}/victim-links/"),
+    ("POST", "/intelligence/entities/<int:entity_id>/victim-links/"): lambda u, s: Call(
+        f"/intelligence/entities/{s.entity.pk}/victim-links/", {
+            "pseudonym": u.slots["met_own"].case.referral.person.pseudonym, "lawful_reason": "investigation",
+            "reason_text": "Matrix lawful reason"}),
     ("GET", "/intelligence/groups/"): lambda u, s: Call("/intelligence/groups/"),
     ("GET", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
         f"/intelligence/groups/{s.group.pk}/status/"),

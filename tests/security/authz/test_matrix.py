@@ -68,7 +68,8 @@ INTEL = {"/intelligence/", "/intelligence/export.csv", "/intelligence/search/",
          "/intelligence/reports/<int:report_id>/", "/intelligence/entities/<int:entity_id>/",
          "/api/v1/intelligence/reports", "/api/v1/intelligence/search", "/api/v1/intelligence/reports.csv",
          "/api/v1/intelligence/reports/{report_id}", "/api/v1/intelligence/entities/{entity_id}",
-         "/api/v1/intelligence/entities/{entity_id}/victim-links", "/intelligence/groups/<int:entity_id>/status/"}
+         "/api/v1/intelligence/entities/{entity_id}/victim-links", "/intelligence/groups/<int:entity_id>/status/",
+         "/intelligence/matches/<int:proposal_id>/", "/intelligence/entities/<int:entity_id>/victim-links/"}
 #: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
 #: case has no record to keep), so "routed" is a child's case routed to the user's authority.
 CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/api/v1/children/cases.csv"} | {

@@ -182,6 +182,7 @@ class IntelSlot:
     markers: list[str] = field(default_factory=list)
     phone: str = ""  # not a marker: the searches send it, and the search page shows it back
     group: object = None  # an organised crime group the report mentions (its name is not a marker)
+    proposal: object = None  # a match proposal between the two people of the report's name
 
 
 @dataclass
@@ -386,11 +387,17 @@ def _intel(helpers: dict) -> dict[str, IntelSlot]:
             "handling_conditions": "Matrix conditions" if named else "", "permitted_organisations": named,
             "text": f"Synthetic {marker}", "entities": [{"kind": "person", "value": suspect}, {"kind": "vehicle", "value": plate},
                                                         {"kind": "phone", "value": f"0770090{i}999"},
-                                                        {"kind": "ocg", "value": f"Matrix group {i}"}],
+                                                        {"kind": "ocg", "value": f"Matrix group {i}"},
+                                                        # the same name again: a match proposal
+                                                        {"kind": "person", "value": suspect}],
             "links": [{"source": 0, "target": 1, "kind": "uses"}]}))
         entity = report.mentions.order_by("id").first().entity
         group = report.mentions.get(entity__kind="ocg").entity
-        out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999", group)
+        from palermo.intelligence.models import MatchProposal
+
+        people = report.mentions.filter(entity__kind="person").values("entity_id")
+        proposal = MatchProposal.objects.get(a__in=people, b__in=people)
+        out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999", group, proposal)
     return out
 
 
