@@ -247,7 +247,8 @@ def test_every_routed_url_carries_the_policy_for_every_kind_of_visitor(world, th
     assert {200, 302, 403, 404, 409} <= set(seen), seen
     only_redirect = {"", "refer/<slug:slug>/", "refer/check-your-answers/", "refer/confirmation/"}
     only_post = {"notifications/<int:notification_id>/read/", "notifications/read-all/",  # GET is 405
-                 "jobs/<int:job_id>/retry/", "jobs/link-run/", "jobs/bulletin/"}
+                 "jobs/<int:job_id>/retry/", "jobs/link-run/", "jobs/bulletin/",
+                 "intelligence/matches/<int:proposal_id>/"}
     web_pages = {r for r in routes if not r.startswith(("admin/", "api/"))} - only_redirect - only_post
     assert web_pages <= rendered, sorted(web_pages - rendered)
     assert {"admin/", "admin/accounts/organisation/", "admin/accounts/organisation/<path:object_id>/history/",
