@@ -58,4 +58,10 @@ def job_page(job: Job) -> dict:
     out["outcome_rows"] = [{"label": OUTCOME_LABELS.get(k, k.replace("_", " ").capitalize()), "value": v}
                            for k, v in out["outcome"].items() if k not in {"person_id"}]
     out["object"] = job
+    problems = job.problems or {}
+    items = problems.get("items") or []
+    out["problems"] = ({"total": problems.get("total", len(items)), "shown": len(items), "items": items}
+                       if job.status == FAILED and items else None)
+    kind = KINDS.get(job.kind)
+    out["retryable"] = job.status == FAILED and (kind is None or kind.retryable is None or kind.retryable(job))
     return out
