@@ -59,7 +59,10 @@ def job_page(job: Job) -> dict:
                            for k, v in out["outcome"].items() if k not in {"person_id"}]
     out["object"] = job
     problems = job.problems or {}
-    items = problems.get("items") or []
+    from palermo.nrm.import_rows import label
+
+    # the column in words ("Date of birth"), as the import page names the file's columns
+    items = [{**p, "column_label": label(p["column"]) if p.get("column") else ""} for p in problems.get("items") or []]
     out["problems"] = ({"total": problems.get("total", len(items)), "shown": len(items), "items": items}
                        if job.status == FAILED and items else None)
     kind = KINDS.get(job.kind)
