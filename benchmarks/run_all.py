@@ -44,6 +44,11 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
         "small": [["--cases", "1000", "--seconds", "10"]],
         "full": [["--cases", "10000", "--seconds", "20"]],
     },
+    "http_cpu": {
+        "tiny": [["--cases", "200", "--requests", "20"]],
+        "small": [["--cases", "10000", "--requests", "300"]],
+        "full": [["--cases", "10000", "--requests", "1000"]],
+    },
     "stats": {
         "tiny": [["--referrals", "3000", "--repeat", "1"]],
         "small": [["--referrals", "100000"]],

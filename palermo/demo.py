@@ -413,9 +413,10 @@ def jobs_load(users) -> int:
     that finished and one that failed (which the administrator can retry). Made once."""
     from palermo.jobs.models import FAILED, SUCCEEDED, Job
 
+    made = _import_jobs_load(users)
     admin = users["admin"]
     if Job.objects.filter(started_by=admin).exists():
-        return 0
+        return made
     now = timezone.now()
     done = Job.objects.create(kind="link_run", started_by=admin, status=SUCCEEDED, stage="written", done=3, total=3,
                        attempts=1, started_at=now - dt.timedelta(days=1, minutes=3), finished_at=now - dt.timedelta(days=1),
@@ -427,7 +428,28 @@ def jobs_load(users) -> int:
                        error="The job stopped with an error (OperationalError).")
     for job in (done, failed):  # started when they started, not when the demo was loaded
         Job.objects.filter(pk=job.pk).update(created_at=job.started_at)
-    return 2
+    return made + 2
+
+
+def _import_jobs_load(users) -> int:
+    """The first responder's upload that the import refused (problems by row and column, no
+    value quoted), so the import page's job has something to show. Made once."""
+    from palermo.jobs.models import FAILED, Job
+
+    responder = users.get("responder")
+    if responder is None or Job.objects.filter(started_by=responder, kind="referral_upload").exists():
+        return 0
+    at = timezone.now() - dt.timedelta(hours=3)
+    job = Job.objects.create(
+        kind="referral_upload", started_by=responder, status=FAILED, stage="checking", done=2_048, total=2_048,
+        attempts=1, started_at=at, finished_at=at + dt.timedelta(seconds=2), params={"upload": "0" * 32, "bytes": 2_048},
+        error="The job stopped with an error (ImportRefused).",
+        problems={"total": 2, "reason": "invalid_rows", "items": [
+            {"row": 3, "column": "nation", "message": "Enter the nation as one of the codes the import takes, not the value"},
+            {"row": 5, "column": "date_of_birth",
+             "message": "Enter the date as YYYY-MM-DD and make sure it is a real date, for example 2024-03-27"}]})
+    Job.objects.filter(pk=job.pk).update(created_at=at)
+    return 1
 
 
 def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:

@@ -276,9 +276,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
-# Palermo has no upload page (CSV files are imported with `palermo import`), so a file in any
-# form is refused outright rather than written to a temporary folder. Raise it with the page.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# One upload page (importing referrals: palermo/jobs/uploads.py). Every other page refuses a
+# file outright (the default handler, 400); the upload page swaps in a handler that keeps one
+# file in memory up to PALERMO_IMPORT_UPLOAD_MAX_BYTES, so no plain upload reaches the disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_HANDLERS = ["palermo.jobs.uploads.NoFileUploads"]
+PALERMO_IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("PALERMO_IMPORT_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 
 # --- Palermo ----------------------------------------------------------------------------
 PALERMO_KEY_FILE = os.environ.get("PALERMO_KEY_FILE", str(DATA_DIR / "keys" / "fernet.keys"))

@@ -31,6 +31,7 @@ RUNS = [
     (["overdue.py", "--sizes", "300,600", "--repeat", "1"], ["dashboard overdue count", "overdue list, count + first page",
                                                               "growth palermo_count"]),
     (["import_decisions.py", "--rows", "300", "--service-rows", "30"], ["bulk path", "service path"]),
+    (["http_cpu.py", "--cases", "100", "--requests", "5"], ["CPU per request", "queries per request"]),
     (["http_api.py", "--cases", "20", "--seconds", "0.5", "--clients", "2", "--skip-link"],
      ["read GET /api/v1/cases", "write POST /api/v1/referrals", "peak memory"]),
 ]

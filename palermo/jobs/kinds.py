@@ -41,6 +41,8 @@ class Kind:
     label: str
     run: Callable  # run(*, job, progress) -> dict of counts
     roles: frozenset[str] = frozenset()  # who may start it from a page or the API (empty: started by Palermo)
+    # whether a failed job of this kind can run again (None: always); False refuses the retry
+    retryable: Callable | None = None
 
 
 def job_folder(job) -> Path:
@@ -151,6 +153,49 @@ def _referral_import(*, job, progress: Progress) -> dict:
     return {"rows": result.rows, "written": result.written}
 
 
+#: How many of a refused upload's problems its job keeps to show (all are counted).
+MAX_PROBLEMS = 500
+
+
+def _referral_upload(*, job, progress: Progress) -> dict:
+    """A referrals CSV uploaded on the import page (``jobs:referral_import``): the same
+    ``nrm.importer.import_referrals`` as the command, as its uploader, on a plain copy of the
+    encrypted upload that exists only while the import runs (``uploads.upload_plain``).
+
+    A refused file writes nothing (the import is all or nothing) and its problems go on the job
+    (row, column and a message that quotes no value: ``import_rows.public_error``), for its
+    owner to read on the job's page; then the upload is deleted, as after a finished import. An
+    upload whose import stopped on an error (not a refusal) is kept, so the retry can run it."""
+    from django.test.utils import override_settings
+
+    from palermo.jobs.models import Job
+    from palermo.jobs.uploads import upload_plain, upload_remove
+    from palermo.nrm.import_rows import public_error
+    from palermo.nrm.importer import import_referrals
+
+    name = job.params["upload"]
+
+    def told(stage: str, done: int, total: int) -> None:
+        progress(done=done, total=total, stage=stage)
+
+    with override_settings(PALERMO_LINK_ON_REFERRAL=False), upload_plain(name) as path:
+        result = import_referrals(actor=job.started_by, path=path, progress=told)
+    if result.refused:
+        problems = {"total": max(result.error_count, len(result.errors)), "reason": result.refused[:40],
+                    "items": [public_error(e) for e in result.errors[:MAX_PROBLEMS]]}
+        Job.objects.filter(pk=job.pk).update(problems=problems)
+        upload_remove(name)
+        raise ImportRefused(result.refused)
+    upload_remove(name)
+    return {"rows": result.rows, "written": result.written}
+
+
+def _upload_still_there(job) -> bool:
+    from palermo.jobs.uploads import upload_exists
+
+    return upload_exists(str(job.params.get("upload", "")))
+
+
 def _synth(*, job, progress: Progress) -> dict:
     """``palermo synth --background --as ADMIN``: ``synth.bulk.synth_run`` unchanged, with its
     progress in batches. Retry: each batch is written in a transaction with a checkpoint
@@ -179,6 +224,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     # Started by `palermo import referrals --background` after the command's own check (the
     # `--as` user may import: nrm.create_referral); the import checks it again when it runs.
     Kind("referral_import", "Import referrals from a file", _referral_import),
+    # The import page: who may import (nrm.create_referral: first responders); the import checks
+    # the permission again when it runs. A refused upload is deleted, so it cannot be retried.
+    Kind("referral_upload", "Import referrals from an uploaded file", _referral_upload,
+         frozenset({R.FIRST_RESPONDER}), retryable=_upload_still_there),
     # An operator command: `palermo synth --background --as ADMIN`.
     Kind("synth", "Write synthetic case histories", _synth, frozenset({R.ADMINISTRATOR})),
 )}

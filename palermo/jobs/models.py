@@ -32,6 +32,9 @@ class Job(models.Model):
     outcome = models.JSONField(default=dict, blank=True, db_comment="Counts and ids only, never personal data")
     error = models.CharField(max_length=200, blank=True, default="",
                              db_comment="A fixed sentence naming the exception's class, never its message")
+    problems = models.JSONField(default=dict, blank=True, db_comment=(
+        "Why an uploaded import was refused: {total, items: [{row, column, message}]}, messages "
+        "that never quote a value"))
     attempts = models.PositiveSmallIntegerField(default=0)
     task_result_id = models.CharField(max_length=64, blank=True, default="",
                                       db_comment="The id of the django-tasks result of the latest attempt")

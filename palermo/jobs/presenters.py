@@ -58,4 +58,13 @@ def job_page(job: Job) -> dict:
     out["outcome_rows"] = [{"label": OUTCOME_LABELS.get(k, k.replace("_", " ").capitalize()), "value": v}
                            for k, v in out["outcome"].items() if k not in {"person_id"}]
     out["object"] = job
+    problems = job.problems or {}
+    from palermo.nrm.import_rows import label
+
+    # the column in words ("Date of birth"), as the import page names the file's columns
+    items = [{**p, "column_label": label(p["column"]) if p.get("column") else ""} for p in problems.get("items") or []]
+    out["problems"] = ({"total": problems.get("total", len(items)), "shown": len(items), "items": items}
+                       if job.status == FAILED and items else None)
+    kind = KINDS.get(job.kind)
+    out["retryable"] = job.status == FAILED and (kind is None or kind.retryable is None or kind.retryable(job))
     return out

@@ -99,8 +99,13 @@ def job_retry(*, actor, job_id: int) -> Job:
                 raise TransitionRefused("This job has finished: retrying it would do its work twice")
             if job.status != FAILED:
                 raise TransitionRefused("This job has not finished yet: retry it only if it fails")
+            retryable = KINDS[job.kind].retryable if job.kind in KINDS else None
+            if retryable is not None and not retryable(job):
+                raise TransitionRefused("The uploaded file was deleted when the import refused it: "
+                                        "correct the file and upload it again")
             job.status, job.error, job.stage, job.done, job.finished_at = QUEUED, "", "", 0, None
-            job.save(update_fields=["status", "error", "stage", "done", "finished_at", "updated_at"])
+            job.problems = {}
+            job.save(update_fields=["status", "error", "stage", "done", "finished_at", "problems", "updated_at"])
             audit_record(actor=actor, action="job.retried", obj=job,
                          detail={"kind": job.kind, "attempts": job.attempts})
     except IntegrityError as exc:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", views.job_detail, name="detail"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="retry"),
     path("jobs/link-run/", views.link_run_start, name="link_run"),
+    path("jobs/import/", views.referral_import, name="referral_import"),
     path("jobs/bulletin/", views.bulletin_start, name="bulletin"),
     path("jobs/<int:job_id>/bulletin.zip", views.bulletin_download, name="bulletin_download"),
 ]

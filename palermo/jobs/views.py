@@ -16,11 +16,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused
 from palermo.jobs import services
+from palermo.jobs.forms import ReferralUploadForm
 from palermo.jobs.kinds import job_folder
 from palermo.jobs.models import SUCCEEDED
 from palermo.jobs.presenters import job_page
@@ -45,6 +47,7 @@ def job_list(request):
     return render(request, "jobs/list.html", {
         "page": page, "jobs": [job_page(j) for j in page.object_list],
         "may_start_link_run": services.may_start(request.user, "link_run"),
+        "may_upload": may_upload(request.user),
     })
 
 
@@ -129,3 +132,56 @@ def bulletin_download(request, job_id: int):
     response = HttpResponse(buf.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="bulletin-{job.params.get("from")}-{job.params.get("to")}.zip"'
     return response
+
+
+def may_upload(user) -> bool:
+    """Importing is referring: first responders (``nrm.create_referral``, as the command)."""
+    return services.may_start(user, "referral_upload") and user.has_perm("nrm.create_referral")
+
+
+@csrf_exempt  # checked below, once the upload handler is in place (CSRF reads the body)
+@require_http_methods(["GET", "POST"])
+def referral_import(request):
+    """Upload a referrals CSV: checked (type, size, header), stored encrypted, imported by a
+    background job of the uploader's (``palermo.jobs.kinds._referral_upload``)."""
+    from palermo.jobs.uploads import BoundedMemoryUpload
+
+    if request.method == "POST":
+        request.upload_handlers = [BoundedMemoryUpload(request)]
+    return _referral_import(request)
+
+
+@csrf_protect
+@login_required
+def _referral_import(request):
+    if not may_upload(request.user):
+        raise PermissionDenied(_("Only first responders can import referrals."))
+    form = ReferralUploadForm(request.POST, request.FILES) if request.method == "POST" else ReferralUploadForm()
+    if request.method == "POST" and form.is_valid():
+        from palermo.jobs.uploads import upload_remove, upload_store
+
+        name = upload_store(form.data_bytes)
+        try:
+            with transaction.atomic():
+                job = services.job_start(actor=request.user, kind="referral_upload",
+                                         params={"upload": name, "bytes": len(form.data_bytes), "sha256": form.sha256})
+        except TransitionRefused as exc:  # pragma: no cover - uploads have no key
+            upload_remove(name)
+            messages.error(request, exc.message)
+            return redirect("jobs:list")
+        except BaseException:
+            upload_remove(name)
+            raise
+        return redirect("jobs:detail", job_id=job.pk)
+    status = 400 if request.method == "POST" else 200
+    from palermo.nrm.import_rows import ALL_COLUMNS, REQUIRED_COLUMNS
+
+    return render(request, "jobs/import.html", {"form": form, "max_size": form_size_label(), "columns": ALL_COLUMNS,
+                                                "required": REQUIRED_COLUMNS}, status=status)
+
+
+def form_size_label() -> str:
+    from palermo.jobs.forms import _size
+    from palermo.jobs.uploads import max_upload_bytes
+
+    return _size(max_upload_bytes())

@@ -9,9 +9,10 @@ the contract what a role receives (``view`` tells them apart).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from palermo.api.schemas import Citation
 from palermo.nrm import codes, workflow
@@ -47,13 +48,28 @@ class ReferralOut(Schema):
     reasonable_grounds_due: dt.date | None = Field(None, description="Target date of the reasonable grounds decision")
 
 
-class NextDue(Schema):
+class PlainSchema(Schema):
+    """A schema for answers built as plain dicts and lists by a presenter (the case list: 50
+    summaries, each with its next deadline). Ninja's ``Schema`` wraps every object it validates
+    in a ``DjangoGetter`` (to read model instances, managers and files), in Python, once per
+    nested object and attribute: for a page of 50 cases that was ~100 wrappers and ~750
+    attribute look-ups, most of ``GET /api/v1/cases``'s serialisation cost (issue 12,
+    ``benchmarks/http_cpu.py``). A dict needs none of it: pydantic validates it directly. The
+    schema, and so the contract, is the same."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler, info):
+        return handler(values)
+
+
+class NextDue(PlainSchema):
     kind: DueKind
     date: dt.date
     working_days_left: int | None = Field(description="Working days of the case's nation (negative when overdue)")
 
 
-class CaseSummary(Schema):
+class CaseSummary(PlainSchema):
     """One case in a list: codes, dates and the person's pseudonym, never an identity."""
 
     id: int = Field(examples=[42])
@@ -71,7 +87,7 @@ class CaseSummary(Schema):
     next_due: NextDue | None
 
 
-class CaseList(Schema):
+class CaseList(PlainSchema):
     """One page of cases."""
 
     count: int = Field(description="How many cases match, on every page")

@@ -212,3 +212,28 @@ def row_referral(values: dict[str, str], row: int, *, actor, rules: bool = True,
 def _rule_column(field: str) -> str:
     column = field.split(".")[-1]
     return "family_name" if column == "person" else column
+
+
+# Columns whose values identify a person or hold free text about them: a problem with one is
+# shown without any part of the message that could repeat the value.
+_IDENTIFYING = set(PERSON_COLUMNS) | FREE_TEXT_COLUMNS | {"external_reference"}
+_QUOTED = re.compile(r"“[^”]*”?")
+
+
+def public_error(err: RowError) -> dict:
+    """A problem as the import page shows it (row, column, message) with no value from the file
+    in it: the job that keeps it is read later, on a page, by its owner, and may outlive the
+    file. Cells quoted in a message become "the value"; a problem with a column that identifies
+    a person, or with a date, gets a fixed message naming what to fix; a file-level problem
+    (``row`` None) never names the server's path."""
+    column = err.column if err.column and len(err.column) <= 60 else (err.column or "")[:60] or None
+    if err.row is not None and err.row > 1 and column in _IDENTIFYING:
+        message = (f"Correct the {label(column).lower()} in this row: it does not follow the rules for this column. "
+                   "The value is not shown here because it may identify someone")
+    elif err.row is not None and err.row > 1 and column in DATE_COLUMNS:
+        message = "Enter the date as YYYY-MM-DD and make sure it is a real date, for example 2024-03-27"
+    elif err.row is None and ("cannot be opened" in err.message or "is not a file" in err.message):
+        message = "The file could not be read: upload it again"
+    else:
+        message = _QUOTED.sub("the value", err.message)
+    return {"row": err.row, "column": column, "message": message[:400]}

@@ -33,6 +33,13 @@ def _now() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=1)
 
 
+def _import_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("referrals.csv", b"received_on,nation,exploitation_types,under_18,consent\n"
+                              b"2024-01-02,england,labour,no,given\n", content_type="text/csv")
+
+
 def _stats_query() -> str:
     """The statistics pages' form: the last four quarters that have ended, as published."""
     from palermo.stats.periods import Quarter, default_period
@@ -164,6 +171,9 @@ PAGES = {
     ("POST", "/jobs/<int:job_id>/retry/"): lambda u, s: Call(f"/jobs/{s.job.pk}/retry/", {}),
     ("GET", "/jobs/<int:job_id>/bulletin.zip"): lambda u, s: Call(f"/jobs/{s.job.pk}/bulletin.zip"),
     ("POST", "/jobs/link-run/"): lambda u, s: Call("/jobs/link-run/", {}),
+    # the import page: a file whose header is right (its rows are checked by the job)
+    ("GET", "/jobs/import/"): lambda u, s: Call("/jobs/import/"),
+    ("POST", "/jobs/import/"): lambda u, s: Call("/jobs/import/", {"file": _import_file()}),
     ("POST", "/jobs/bulletin/"): lambda u, s: Call("/jobs/bulletin/", dict(
         (k, v) for k, v in (p.split("=") for p in _stats_query().split("&")))),
     ("GET", "/statistics/"): lambda u, s: Call(f"/statistics/?{_stats_query()}"),
