@@ -130,10 +130,16 @@ def outcome_errors(*, charge: Charge, data: OutcomeIn) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
 def charge_outcome_record(*, actor, charge_id: int, data: OutcomeIn) -> Charge:
     """Record what became of one charge. A final outcome is not changed afterwards (409); a
-    charge sent to the Crown Court may then get its final outcome."""
+    charge sent to the Crown Court may then get its final outcome. Scope is checked first, outside
+    the write's transaction, so a refusal's audit event is kept."""
+    charge_get_for_user(user=actor, charge_id=charge_id)
+    with transaction.atomic():
+        return _charge_outcome_write(actor=actor, charge_id=charge_id, data=data)
+
+
+def _charge_outcome_write(*, actor, charge_id: int, data: OutcomeIn) -> Charge:
     charge = charge_get_for_user(user=actor, charge_id=charge_id, lock=True)
     if charge.outcome not in {"pending", "committed"}:
         raise TransitionRefused("The outcome of this charge is already recorded")
@@ -152,10 +158,16 @@ def charge_outcome_record(*, actor, charge_id: int, data: OutcomeIn) -> Charge:
     return charge
 
 
-@transaction.atomic
 def prosecution_victim_record(*, actor, prosecution_id: int, data: ProsecutionVictimIn) -> ProsecutionVictim:
     """Tie an NRM potential victim to a prosecution, with the lawful reason (as
-    ``intelligence.victim_link_record``): only the recording organisation sees the identity."""
+    ``intelligence.victim_link_record``): only the recording organisation sees the identity. Scope
+    is checked first, outside the write's transaction, so a refusal's audit event is kept."""
+    prosecution_get_for_user(user=actor, prosecution_id=prosecution_id, audit=False)
+    with transaction.atomic():
+        return _victim_write(actor=actor, prosecution_id=prosecution_id, data=data)
+
+
+def _victim_write(*, actor, prosecution_id: int, data: ProsecutionVictimIn) -> ProsecutionVictim:
     from palermo.people.models import Person
 
     view = prosecution_get_for_user(user=actor, prosecution_id=prosecution_id, audit=False)

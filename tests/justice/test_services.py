@@ -9,6 +9,7 @@ from django.test import Client
 
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
 from palermo.core.models import AuditEvent
+from palermo.intelligence.models import Entity
 from palermo.justice.models import Charge, Prosecution
 from palermo.justice.schemas import ProsecutionVictimIn
 from palermo.justice.selectors import prosecution_get_for_user, prosecution_list_for_user
@@ -67,9 +68,11 @@ def test_unknown_offence_wrong_court_later_offence_date_and_invisible_defendant_
     assert f["court_kind"] == "Select a court that sits in the nation whose law applies"
     assert f["defendants.0.charges.0.offence_id"].startswith("Enter an offence from the law library")
     assert f["defendants.0.charges.1.offence_on"] == "The date of the offence must be on or before the date of charge"
-    # GMP's officer can see no report that mentions the MET's suspects.
+    # A MET report kept within the MET (5x5x5 handling code 4): GMP's officer cannot charge its suspect.
+    j.report(j.met, grading=("B", "2", "4"), entities=[{"kind": "person", "value": "Synthetic Hidden"}])
+    hidden = Entity.objects.filter(kind="person").latest("id")
     with pytest.raises(ValidationFailed) as exc:
-        j.prosecute(actor=j.gmp)
+        j.prosecute(actor=j.gmp, defendants=[(hidden, [("SOA2003_s57", dt.date(2009, 1, 10))])])
     assert "defendants.0.entity_id" in _fields(exc)
 
 
