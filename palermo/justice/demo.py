@@ -63,11 +63,12 @@ def _plan(rng: random.Random) -> list[dict]:
     """One dict per defendant: nation, dates and charges with outcomes (the statistics fixture)."""
     out = []
     for year, guilty in FOUND_GUILTY_EW.items():
-        for k in range(guilty + max(1, guilty // 3) + (1 if year % 3 == 0 else 0)):
-            nation = "scotland" if k % 11 == 10 else "england_wales"
+        others = max(1, guilty // 3) + (1 if year % 3 == 0 else 0)
+        for k in range(guilty + others):
+            # the first ``guilty`` are found guilty in England and Wales (the published figure);
+            # of the others, every fourth is found guilty in Scotland, the rest are not found guilty
+            nation = "scotland" if k >= guilty and (k - guilty) % 4 == 3 else "england_wales"
             found_guilty = k < guilty or nation == "scotland"
-            if nation == "scotland" and k < guilty:
-                continue  # keep England and Wales at the published figure
             decided = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(30, 330))
             if year <= 2005:  # the offences began on 1 May 2004: nobody is dealt with before the autumn
                 decided = max(decided, dt.date(2004, 9, 1) if year == 2004 else dt.date(2005, 2, 1))
