@@ -155,6 +155,15 @@ class ChargeFacts:
     disposal: str = ""
     custody_months: int | None = None
     fine_pounds: int | None = None
+    outcome_on: dt.date | None = None
+
+
+def _last_resort(c: ChargeFacts) -> tuple:
+    """After every key of the rule, two charges of the same offence can still differ in their dates:
+    the earlier offence, then the earlier outcome, wins (so the year counted never depends on the
+    order the charges were recorded in)."""
+    return (c.offence_on, c.outcome_on or dt.date.max, c.disposal, -(c.custody_months or 0), -(c.fine_pounds or 0),
+            not c.guilty)
 
 
 def _sort_key(c: ChargeFacts, keys: Iterable[str], rank: dict[str, int]):
@@ -172,7 +181,7 @@ def _sort_key(c: ChargeFacts, keys: Iterable[str], rank: dict[str, int]):
             out.append(-(c.fine_pounds or 0))
         else:
             out.append(c.offence_id)
-    return tuple(out)
+    return (*out, _last_resort(c))
 
 
 def principal_offence(charges: Iterable[ChargeFacts], *, basis: Literal["found_guilty", "proceeded_against"],

@@ -100,11 +100,10 @@ def justice_statistics(*, nation: str = "", start_year: int | None = None,
         return cells.setdefault((y, oid), OffenceYear(y, oid, offence_name(oid)))
 
     for did, charges in by_defendant.items():
-        facts, when = [], {}
+        facts = []
         for (_, pid, _charged, oid, offence_on, outcome, outcome_on, disposal, months, fine) in charges:
-            f = ChargeFacts(oid, offence_on, outcome == "convicted", disposal, months, fine)
+            f = ChargeFacts(oid, offence_on, outcome == "convicted", disposal, months, fine, outcome_on)
             facts.append(f)
-            when[id(f)] = outcome_on
             o = offences.setdefault(oid, OffenceTotal(oid, offence_name(oid)))
             o.charges += 1
             o.charges_found_guilty += f.guilty
@@ -116,7 +115,7 @@ def justice_statistics(*, nation: str = "", start_year: int | None = None,
         cell(charged_year, first.offence_id).proceeded_against += 1
         guilty = principal_offence(facts, basis="found_guilty", rule=rule)
         if guilty is not None:
-            gy = when[id(guilty)].year
+            gy = guilty.outcome_on.year
             year(gy).found_guilty += 1
             cell(gy, guilty.offence_id).found_guilty += 1
             if guilty.disposal == "immediate_custody" and guilty.custody_months:

@@ -28,9 +28,11 @@ def charges(draw):
     oid, start = draw(st.sampled_from(OFFENCES))
     guilty = draw(st.booleans())
     disposal = draw(st.sampled_from(list(RANK))) if guilty else ""
-    return ChargeFacts(oid, start + dt.timedelta(days=draw(st.integers(0, 3000))), guilty, disposal,
+    on = start + dt.timedelta(days=draw(st.integers(0, 3000)))
+    return ChargeFacts(oid, on, guilty, disposal,
                        draw(st.none() | st.integers(1, 200)) if guilty else None,
-                       draw(st.none() | st.integers(1, 50_000)) if guilty else None)
+                       draw(st.none() | st.integers(1, 50_000)) if guilty else None,
+                       on + dt.timedelta(days=draw(st.integers(30, 900))) if guilty else None)
 
 
 def _sev(c):
@@ -103,3 +105,26 @@ def test_every_offence_in_the_law_data_has_a_readable_statutory_maximum():
     assert severity_of_text("14 years' imprisonment, a fine, or both") > severity_of_text("a fine of £1,000")
     with pytest.raises(ValueError):
         severity_of_text("a stern word")
+
+
+def test_law_check_refuses_a_rule_that_leaves_a_tie_or_an_uncited_value(tmp_path):
+    """``palermo law check`` reads the justice files through their schema: keys that do not end in
+    the offence id (a tie could remain) and a value without a source are refused by name."""
+    from palermo.justice.reference import justice_parameter_problems
+    from palermo.law.parameters import all_parameters
+
+    folder = tmp_path / "justice"
+    folder.mkdir()
+    (folder / "principal_offence.yaml").write_text(
+        "description: A rule with a tie left open.\nunit: principal_offence_rule\nvalues:\n"
+        "  - from: 2004-01-01\n    value:\n      found_guilty: [disposal, statutory_maximum]\n"
+        "      proceeded_against: [statutory_maximum, offence_id]\n"
+        "      disposals: [{code: fine, label: Fine}, {code: absolute_discharge, label: Absolute discharge}]\n"
+        "    sources: [{citation: seed note §4}]\n", encoding="utf-8")
+    problems = justice_parameter_problems(tmp_path)
+    assert any("must end with offence_id" in p for p in problems), problems
+    (folder / "principal_offence.yaml").write_text(
+        "description: A rule without a source.\nunit: principal_offence_rule\nvalues:\n"
+        "  - from: 2004-01-01\n    value: {}\n    sources: []\n", encoding="utf-8")
+    all_parameters.cache_clear()
+    assert any("sources" in p for p in justice_parameter_problems(tmp_path))
