@@ -96,6 +96,14 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.intelligence.api.export_reports": "exportIntelligenceReports",
     "palermo.intelligence.api.list_groups": "listIntelligenceGroups",
     "palermo.intelligence.api.get_network": "getIntelligenceNetwork",
+    # Justice
+    "palermo.justice.api.list_prosecutions": "listProsecutions",
+    "palermo.justice.api.create_prosecution": "createProsecution",
+    "palermo.justice.api.get_prosecution": "getProsecution",
+    "palermo.justice.api.record_outcome": "recordChargeOutcome",
+    "palermo.justice.api.create_victim": "createProsecutionVictim",
+    "palermo.justice.api.export_prosecutions": "exportProsecutions",
+    "palermo.justice.api.get_statistics": "getJusticeStatistics",
 }
 
 

@@ -47,6 +47,9 @@ def law_data_check(
         problems += eligibility_problems
         problems += permit_parameter_problems(policy_dir)
         problems += grading_parameter_problems(policy_dir)
+        from palermo.justice.reference import justice_parameter_problems
+
+        problems += justice_parameter_problems(policy_dir)
     counts["retention rules"], retention_problems = retention_check(retention_dir)
     problems += retention_problems
     try:

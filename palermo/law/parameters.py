@@ -31,6 +31,7 @@ Unit = Literal[
     "count", "epsilon",
     "support_eligibility",
     "grading_scheme",
+    "principal_offence_rule",
 ]
 
 

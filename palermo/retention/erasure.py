@@ -69,6 +69,8 @@ ERASE: dict[str, dict[str, object]] = {
     # An intelligence person tied to the victim (palermo.intelligence): the written lawful reason
     # describes the victim; the coded reason, the organisation and the dates are kept.
     "intelligence.victimlink": {"reason_text": ""},
+    # A victim on a prosecution (palermo.justice): the same, for the prosecution's lawful reason.
+    "justice.prosecutionvictim": {"reason_text": ""},
 }
 
 #: "app.model.field" -> why retention leaves this encrypted field alone (it is not about a victim,

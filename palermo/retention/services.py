@@ -91,6 +91,10 @@ def _anonymise_units(units: list[Unit], *, actor, as_of: dt.date, today: dt.date
         c["letters"] = erase("letters.letterdocument", LetterDocument.objects.filter(letter__case_id__in=case_ids),
                              erased_on=today)
         c["intel_victim_links"] = erase("intelligence.victimlink", VictimLink.objects.filter(person_id__in=people))
+        from palermo.justice.models import ProsecutionVictim
+
+        c["prosecution_victims"] = erase("justice.prosecutionvictim",
+                                         ProsecutionVictim.objects.filter(person_id__in=people))
         c["history_rows"] = (erase_history("nrm.referral", refs) + erase_history("people.person", people)
                              + erase_history("nrm.decision", decision_ids)
                              + erase_history("permits.permitapplication", application_ids)

@@ -68,13 +68,19 @@ def landing_for_user(user) -> list[dict]:
         links.append(_link(_("Private releases"), reverse("releases:private")))
         if R.ANALYST in held:
             links.append(_link(_("Microdata"), reverse("releases:microdata")))
+        links.append(_link(_("Prosecutions and convictions"), reverse("justice:statistics"),
+                           _("Defendants proceeded against and found guilty by principal offence.")))
         role = R.ANALYST if R.ANALYST in held else R.MONITOR
         out.append({"role": R.ROLE_LABELS[role], "links": links,
                     "text": _("You see national figures and reports. Palermo shows you counts, never case records.")})
     if R.INTELLIGENCE_OFFICER in held:
         out.append({"role": R.ROLE_LABELS[R.INTELLIGENCE_OFFICER],
                     "links": [_link(_("Offences and definitions"), reverse("law:index"),
-                                    _("Which offences apply to a set of facts, and what the law says."))],
+                                    _("Which offences apply to a set of facts, and what the law says.")),
+                              _link(_("Prosecutions"), reverse("justice:list"),
+                                    _("Defendants, charges, outcomes and sentences your organisation records.")),
+                              _link(_("Prosecutions and convictions"), reverse("justice:statistics"),
+                                    _("Defendants proceeded against and found guilty by principal offence."))],
                     "text": _("The intelligence repository is being built. Until it is, you can use the law library.")})
     if R.ADMINISTRATOR in held:
         if access.is_administrator(user):

@@ -161,7 +161,8 @@ def test_the_audit_events_hold_counts_rule_and_version_never_identifiers(world, 
         "kind": "nrm_case_adult", "rule": "retention.nrm_case_adult",
         "version": by_kind["nrm_case_adult"]["version"], "as_of": _today().isoformat(), "batch": 1,
         "referrals": 1, "people": 1, "decisions": 1, "steps": 4, "child_records": 0, "permit_applications": 0,
-        "permit_decisions": 0, "letters": 0, "intel_victim_links": 0, "history_rows": history,
+        "permit_decisions": 0, "letters": 0, "intel_victim_links": 0, "prosecution_victims": 0,
+        "history_rows": history,
     }
     assert by_kind["link_candidate"]["candidates"] == 2 and by_kind["link_candidate"]["withdrawn"] == 1
     text = json.dumps([e.detail for e in events]) + " ".join(e.object_id for e in events)

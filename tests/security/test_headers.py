@@ -136,7 +136,17 @@ def things(world):
                                                          {"kind": "person", "value": "Headers Suspect"}]}))
     from palermo.intelligence.models import MatchProposal
 
-    return {"report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(),
+    from palermo.justice.schemas import ProsecutionIn
+    from palermo.justice.services import prosecution_create
+
+    justice_suspect = report_create(actor=world.intel, data=ReportIn.model_validate({
+        "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
+        "text": "Synthetic headers defendant", "entities": [{"kind": "person", "value": "Justice Defendant"}]}))
+    prosecution = prosecution_create(actor=world.intel, data=ProsecutionIn.model_validate({
+        "nation": "england_wales", "court_kind": "crown", "court_name": "Headers Crown Court", "charged_on": "2008-06-01",
+        "defendants": [{"entity_id": justice_suspect.mentions.get().entity_id,
+                        "charges": [{"offence_id": "SOA2003_s57", "offence_on": "2008-01-01"}]}]}))
+    return {"report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(), "prosecution": prosecution,
             "suspect": people.mentions.order_by("id").first().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
@@ -187,6 +197,8 @@ def _value(name: str, route: str, things: dict) -> str:
         "report_id": lambda: things["report"].pk,
         "entity_id": lambda: things["suspect" if "victim-links" in route else "group"].pk,
         "proposal_id": lambda: things["proposal"].pk,
+        "prosecution_id": lambda: things["prosecution"].pk,
+        "charge_id": lambda: things["prosecution"].defendants.get().charges.get().pk,
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())

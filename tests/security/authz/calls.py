@@ -207,6 +207,27 @@ PAGES = {
         f"/intelligence/entities/{s.entity.pk}/victim-links/", {
             "pseudonym": u.slots["met_own"].case.referral.person.pseudonym, "lawful_reason": "investigation",
             "reason_text": "Matrix lawful reason"}),
+    # justice (palermo.justice): ``s`` is a justice slot (universe.JusticeSlot)
+    ("GET", "/justice/"): lambda u, s: Call("/justice/"),
+    ("GET", "/justice/export.csv"): lambda u, s: Call("/justice/export.csv"),
+    ("GET", "/justice/prosecutions/new/"): lambda u, s: Call("/justice/prosecutions/new/"),
+    ("POST", "/justice/prosecutions/new/"): lambda u, s: Call("/justice/prosecutions/new/", {
+        "nation": "england_wales", "court_kind": "crown", "court_name": "Matrix Crown Court",
+        "charged_on-day": "1", "charged_on-month": "6", "charged_on-year": "2008",
+        "defendant_1": u.intel["intel_ukhtc"].entity.reference, "d1_charge_1_offence": "SOA2003_s58",
+        "d1_charge_1_on-day": "1", "d1_charge_1_on-month": "3", "d1_charge_1_on-year": "2008"}),
+    ("GET", "/justice/prosecutions/<int:prosecution_id>/"): lambda u, s: Call(f"/justice/prosecutions/{s.prosecution.pk}/"),
+    ("GET", "/justice/prosecutions/<int:prosecution_id>/victims/new/"): lambda u, s: Call(
+        f"/justice/prosecutions/{s.prosecution.pk}/victims/new/"),
+    ("POST", "/justice/prosecutions/<int:prosecution_id>/victims/new/"): lambda u, s: Call(
+        f"/justice/prosecutions/{s.prosecution.pk}/victims/new/", {
+            "pseudonym": next(iter(u.slots.values())).case.referral.person.pseudonym, "lawful_reason": "prosecution",
+            "reason_text": "Matrix lawful reason"}),
+    ("GET", "/justice/charges/<int:charge_id>/outcome/"): lambda u, s: Call(f"/justice/charges/{s.charge.pk}/outcome/"),
+    ("POST", "/justice/charges/<int:charge_id>/outcome/"): lambda u, s: Call(f"/justice/charges/{s.charge.pk}/outcome/", {
+        "outcome": "convicted", "disposal": "immediate_custody", "custody_months": "24", **_date_fields("outcome_on")}),
+    ("GET", "/justice/statistics/"): lambda u, s: Call("/justice/statistics/"),
+    ("GET", "/justice/statistics.csv"): lambda u, s: Call("/justice/statistics.csv"),
     ("GET", "/intelligence/groups/"): lambda u, s: Call("/intelligence/groups/"),
     ("GET", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
         f"/intelligence/groups/{s.group.pk}/status/"),
@@ -385,6 +406,22 @@ API = {
     ("GET", "/api/v1/intelligence/reports.csv"): lambda u, s: Call("/api/v1/intelligence/reports.csv"),
     ("GET", "/api/v1/intelligence/groups"): lambda u, s: Call("/api/v1/intelligence/groups?start=2002-04-01&end=2003-03-31"),
     ("GET", "/api/v1/intelligence/network"): lambda u, s: Call("/api/v1/intelligence/network"),
+    ("GET", "/api/v1/justice/prosecutions"): lambda u, s: Call("/api/v1/justice/prosecutions"),
+    ("POST", "/api/v1/justice/prosecutions"): lambda u, s: Call("/api/v1/justice/prosecutions", {
+        "nation": "england_wales", "court_kind": "crown", "court_name": "Matrix Crown Court", "charged_on": "2008-06-01",
+        "defendants": [{"entity_id": u.intel["intel_ukhtc"].entity.pk,
+                        "charges": [{"offence_id": "SOA2003_s58", "offence_on": "2008-03-01"}]}]}),
+    ("GET", "/api/v1/justice/prosecutions/{prosecution_id}"): lambda u, s: Call(
+        f"/api/v1/justice/prosecutions/{s.prosecution.pk}"),
+    ("POST", "/api/v1/justice/charges/{charge_id}/outcome"): lambda u, s: Call(
+        f"/api/v1/justice/charges/{s.charge.pk}/outcome", {
+            "outcome": "convicted", "outcome_on": "2009-01-01", "disposal": "immediate_custody", "custody_months": 24}),
+    ("POST", "/api/v1/justice/prosecutions/{prosecution_id}/victims"): lambda u, s: Call(
+        f"/api/v1/justice/prosecutions/{s.prosecution.pk}/victims", {
+            "pseudonym": next(iter(u.slots.values())).case.referral.person.pseudonym, "lawful_reason": "prosecution",
+            "reason_text": "Matrix lawful reason"}),
+    ("GET", "/api/v1/justice/prosecutions.csv"): lambda u, s: Call("/api/v1/justice/prosecutions.csv"),
+    ("GET", "/api/v1/justice/statistics"): lambda u, s: Call("/api/v1/justice/statistics"),
     ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
     ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
     ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),

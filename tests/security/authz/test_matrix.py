@@ -31,6 +31,7 @@ from palermo.children.export import EXPORT_COLUMNS as CHILD_EXPORT_COLUMNS
 from palermo.core.models import AuditEvent
 from palermo.intelligence.export import EXPORT_COLUMNS as INTEL_EXPORT_COLUMNS
 from palermo.intelligence.rules import can_use_intelligence
+from palermo.justice.export import EXPORT_COLUMNS as JUSTICE_EXPORT_COLUMNS
 from palermo.nrm.export import EXPORT_COLUMNS
 from palermo.permits.export import EXPORT_COLUMNS as PERMIT_EXPORT_COLUMNS
 from palermo.support.export import EXPORT_COLUMNS as SUPPORT_EXPORT_COLUMNS
@@ -61,6 +62,8 @@ LISTS = {
     ("page", "GET", "/intelligence/"): "intel", ("page", "POST", "/intelligence/search/"): "intel",
     ("page", "GET", "/intelligence/export.csv"): "intel", ("api", "GET", "/api/v1/intelligence/reports"): "intel",
     ("api", "POST", "/api/v1/intelligence/search"): "intel", ("api", "GET", "/api/v1/intelligence/reports.csv"): "intel",
+    ("page", "GET", "/justice/"): "justice", ("page", "GET", "/justice/export.csv"): "justice",
+    ("api", "GET", "/api/v1/justice/prosecutions"): "justice", ("api", "GET", "/api/v1/justice/prosecutions.csv"): "justice",
 }
 #: Endpoints about an intelligence report or entity: relations ``own_org``, ``permitted``, ``restricted``
 #: (universe.Universe.intel_relation), checked against the intelligence slots.
@@ -70,6 +73,13 @@ INTEL = {"/intelligence/", "/intelligence/export.csv", "/intelligence/search/",
          "/api/v1/intelligence/reports/{report_id}", "/api/v1/intelligence/entities/{entity_id}",
          "/api/v1/intelligence/entities/{entity_id}/victim-links", "/intelligence/groups/<int:entity_id>/status/",
          "/intelligence/matches/<int:proposal_id>/", "/intelligence/entities/<int:entity_id>/victim-links/"}
+#: Endpoints about a prosecution: relations ``own_org`` (recorded by the user's organisation) or ``none``
+#: (universe.Universe.justice_relation), checked against the justice slots.
+JUSTICE = {"/justice/", "/justice/export.csv", "/justice/prosecutions/<int:prosecution_id>/",
+           "/justice/prosecutions/<int:prosecution_id>/victims/new/", "/justice/charges/<int:charge_id>/outcome/",
+           "/api/v1/justice/prosecutions", "/api/v1/justice/prosecutions.csv",
+           "/api/v1/justice/prosecutions/{prosecution_id}", "/api/v1/justice/charges/{charge_id}/outcome",
+           "/api/v1/justice/prosecutions/{prosecution_id}/victims"}
 #: Endpoints about a child's safeguarding record: checked against the child slots only (an adult's
 #: case has no record to keep), so "routed" is a child's case routed to the user's authority.
 CHILD_ONLY = {"/children/", "/children/export.csv", "/api/v1/children/cases", "/api/v1/children/cases.csv"} | {
@@ -102,7 +112,9 @@ EXPORTS = {("api", "GET", "/api/v1/cases.csv"): (EXPORT_COLUMNS, "case.export"),
            ("export", "CLI", "palermo export permits"): (PERMIT_EXPORT_COLUMNS, "permit.export"),
            ("api", "GET", "/api/v1/support/placements.csv"): (SUPPORT_EXPORT_COLUMNS, "support.export"),
            ("page", "GET", "/intelligence/export.csv"): (INTEL_EXPORT_COLUMNS, "intel.export"),
-           ("api", "GET", "/api/v1/intelligence/reports.csv"): (INTEL_EXPORT_COLUMNS, "intel.export")}
+           ("api", "GET", "/api/v1/intelligence/reports.csv"): (INTEL_EXPORT_COLUMNS, "intel.export"),
+           ("page", "GET", "/justice/export.csv"): (JUSTICE_EXPORT_COLUMNS, "justice.export"),
+           ("api", "GET", "/api/v1/justice/prosecutions.csv"): (JUSTICE_EXPORT_COLUMNS, "justice.export")}
 #: The support record: the only page besides the case page that shows a person's name, and then
 #: only the name of the slot's person (never a narrative or a decision's reasons).
 SUPPORT_RECORD = "/support/cases/<int:case_id>/"
@@ -221,6 +233,8 @@ class Runner:
     def slot(self, row: Row, col: str):
         if row.endpoint in INTEL and row.relation != "-":
             return next((s for s in self.u.intel.values() if self.u.intel_relation(col, s) == row.relation), None)
+        if row.endpoint in JUSTICE and row.relation != "-":
+            return next((s for s in self.u.justice.values() if self.u.justice_relation(col, s) == row.relation), None)
         if row.endpoint in NOTIFICATION:
             note = (self.u.notifications.get(col) if row.relation == "recipient"
                     else self.u.other_notification if row.relation == "none" else None)
@@ -242,6 +256,8 @@ class Runner:
         kind = LISTS[(row.surface, row.method, row.endpoint)]
         if kind == "intel":
             return slot.report.reference
+        if kind == "justice":
+            return slot.prosecution.reference
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
                 "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
                 "permit_application": slot.applied_case.referral.reference,

@@ -186,6 +186,17 @@ class IntelSlot:
 
 
 @dataclass
+class JusticeSlot:
+    """A prosecution (palermo.justice) recorded by one organisation's intelligence officer, with one
+    charge still to be decided. Its defendant is an intelligence slot's suspect (an intel marker)."""
+
+    name: str
+    prosecution: object
+    charge: object
+    markers: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Universe:
     users: dict[str, User]  # column -> user (no anonymous)
     helpers: dict[str, User]
@@ -197,6 +208,14 @@ class Universe:
     jobs: dict[str, object] = field(default_factory=dict)  # column -> a finished bulletin job they started
     other_job: object = None  # started by a helper, never by a column's user
     intel: dict[str, IntelSlot] = field(default_factory=dict)
+    justice: dict[str, JusticeSlot] = field(default_factory=dict)
+
+    def justice_relation(self, column: str, slot: JusticeSlot) -> str:
+        """``own_org`` when the column's user belongs to the organisation that recorded the
+        prosecution, else ``none`` (a prosecution is its recording organisation's)."""
+        user = self.users.get(column)
+        orgs = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True)) if user else set()
+        return "own_org" if slot.prosecution.organisation_id in orgs else "none"
 
     def intel_relation(self, column: str, slot: IntelSlot) -> str:
         """How an intelligence report relates to the column's user (its handling code decides)."""
@@ -358,7 +377,8 @@ def build() -> Universe:
     jobs = {col: _finished_bulletin_job(user) for col, user in users.items()}
     other_job = _finished_bulletin_job(helpers["sca"])
     return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
-                    other_notification=other, jobs=jobs, other_job=other_job, intel=_intel(helpers))
+                    other_notification=other, jobs=jobs, other_job=other_job, intel=(intel := _intel(helpers)),
+                    justice=_justice(helpers, intel))
 
 
 def _finished_bulletin_job(user):
@@ -398,6 +418,23 @@ def _intel(helpers: dict) -> dict[str, IntelSlot]:
         people = report.mentions.filter(entity__kind="person").values("entity_id")
         proposal = MatchProposal.objects.get(a__in=people, b__in=people)
         out[name] = IntelSlot(name, report, entity, [marker, plate, suspect], f"0770090{i}999", group, proposal)
+    return out
+
+
+def _justice(helpers: dict, intel: dict[str, IntelSlot]) -> dict[str, JusticeSlot]:
+    """One prosecution by the UKHTC (its suspect from ``intel_ukhtc``) and one by the Metropolitan
+    Police (its suspect from ``intel_met_only``), each with one pending charge."""
+    from palermo.justice.models import Charge
+    from palermo.justice.schemas import ProsecutionIn
+    from palermo.justice.services import prosecution_create
+
+    out = {}
+    for name, who, islot in (("justice_ukhtc", "ukhtc_intel", "intel_ukhtc"), ("justice_met", "met_intel", "intel_met_only")):
+        p = prosecution_create(actor=helpers[who], data=ProsecutionIn.model_validate({
+            "nation": "england_wales", "court_kind": "crown", "court_name": "Matrix Crown Court", "charged_on": "2008-06-01",
+            "defendants": [{"entity_id": intel[islot].entity.pk, "charges": [
+                {"offence_id": "SOA2003_s57", "offence_on": "2008-03-01"}]}]}))
+        out[name] = JusticeSlot(name, p, Charge.objects.get(defendant__prosecution=p))
     return out
 
 
