@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "palermo.support",
     "palermo.permits",
     "palermo.intelligence",
+    "palermo.operations",
     "palermo.retention",
     "palermo.stats",
     "palermo.releases",
