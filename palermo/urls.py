@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("palermo.casework.urls")),
     path("", include("palermo.letters.urls")),
     path("", include("palermo.intelligence.urls")),
+    path("", include("palermo.operations.urls")),
     path("", include("palermo.web.urls")),
 ]

@@ -37,6 +37,7 @@ class Operation(models.Model):
     aims_version = models.CharField(max_length=80)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(default=False, help_text="Synthetic demo data (palermo demo): the report says so")
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -76,13 +77,13 @@ class PremisesVisit(_Outcome):
 
 
 class VictimIdentified(_Outcome):
-    """A potential victim identified during the operation: the NRM case of the referral made."""
+    """A potential victim identified during the operation: the NRM case of the referral made (its
+    date is the referral's: nothing is typed in twice)."""
 
     case = models.ForeignKey("nrm.Case", on_delete=models.PROTECT, related_name="+")
-    identified_on = models.DateField()
 
     class Meta:
-        ordering = ["identified_on", "id"]
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["operation", "case"], name="operation_victim_once")]
 
     def __str__(self) -> str:

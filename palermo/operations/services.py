@@ -5,7 +5,10 @@ alleged offence: the offence engine decides), assets recovered or restrained, an
 report gathered.
 
 Keyword-only, the acting user passed in, one transaction, permission first, the audit event in the
-same transaction (ids, codes and counts; never a name or an identifier).
+same transaction (ids, codes and counts; never a name or an identifier). Checks that refuse *and
+audit the refusal* (an operation outside the actor's organisations, an intelligence entity or
+report they may not see, an NRM referral outside the operation) run before the write transaction
+opens, so the refusal's audit event is kept when the refusal rolls the write back.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from palermo.operations.schemas import (
     PremisesVisitIn,
     VictimIn,
 )
-from palermo.operations.selectors import operation_in_scope
+from palermo.operations.selectors import operation_in_scope, operation_scope_q
 
 _DAY = "{d.day} {d:%B %Y}"
 
@@ -100,14 +103,21 @@ def operation_create(*, actor, data: OperationIn) -> Operation:
     return op
 
 
-def _for_recording(actor, operation_id: int, code: str, action: str) -> tuple[Operation, Organisation]:
-    """Lock the operation; the actor's organisation must lead or take part (403 audited)."""
+def _check_scope(actor, operation_id: int, action: str) -> None:
+    """Before the write transaction: an intelligence officer whose organisation leads or takes part
+    (404 no such operation; 403 audited, and the audit event kept)."""
     if not operation_orgs(actor):
         raise NotAllowed("Only intelligence officers can record operations")
+    operation_in_scope(user=actor, operation_id=operation_id, action=action)
+
+
+def _for_recording(actor, operation_id: int, code: str, action: str) -> tuple[Operation, Organisation]:
+    """Inside the write transaction: lock the operation and check the scope again."""
     op = Operation.objects.select_for_update().filter(pk=operation_id).first()
     if op is None:
         raise NotFound("There is no such operation")
-    operation_in_scope(user=actor, operation_id=op.pk, action=action)
+    if not Operation.objects.filter(operation_scope_q(operation_orgs(actor)), pk=op.pk).exists():
+        raise NotAllowed("Your organisation does not lead or take part in this operation")
     taking_part = set(Organisation.objects.filter(pk=op.lead_organisation_id).values_list("pk", flat=True))
     taking_part |= set(op.participating_organisations.values_list("pk", flat=True))
     return op, _actor_org(actor, code, taking_part)
@@ -142,8 +152,14 @@ def _entity(actor, reference: str, kinds: set[str], field: str):
     return view.entity
 
 
-@transaction.atomic
 def premises_visit_record(*, actor, operation_id: int, data: PremisesVisitIn) -> PremisesVisit:
+    _check_scope(actor, operation_id, "premises_visit")
+    entity = _entity(actor, data.entity, {PREMISES}, "entity")
+    with transaction.atomic():
+        return _premises_visit_write(actor, operation_id, data, entity)
+
+
+def _premises_visit_write(actor, operation_id: int, data: PremisesVisitIn, entity) -> PremisesVisit:
     op, org = _for_recording(actor, operation_id, data.organisation, "premises_visit")
     errors = _date_errors(op, data.visited_on, "visited_on", "date of the visit")
     kinds = ref.codes_at(ref.PREMISES_KINDS, data.visited_on)
@@ -153,7 +169,6 @@ def premises_visit_record(*, actor, operation_id: int, data: PremisesVisitIn) ->
         errors["kind"] = "Select the kind of premises"
     if errors:
         raise ValidationFailed("The visit has values that need correcting", errors)
-    entity = _entity(actor, data.entity, {PREMISES}, "entity")
     visit = PremisesVisit.objects.create(operation=op, organisation=org, recorded_by=actor, visited_on=data.visited_on,
                                          kind=data.kind, kind_version=kinds.version, nation=data.nation, entity=entity)
     audit_record(actor=actor, action="operation.premises_visit", obj=visit, detail={
@@ -161,7 +176,6 @@ def premises_visit_record(*, actor, operation_id: int, data: PremisesVisitIn) ->
     return visit
 
 
-@transaction.atomic
 def victim_identified_record(*, actor, operation_id: int, data: VictimIn) -> VictimIdentified:
     """Link the NRM case of a referral made during the operation by an organisation taking part. An
     intelligence officer sees no NRM records: a reference that does not exist and one outside the
@@ -169,7 +183,8 @@ def victim_identified_record(*, actor, operation_id: int, data: VictimIn) -> Vic
     victim's identity is never shown here (pseudonym only; docs/operations.md)."""
     from palermo.nrm.models import Referral
 
-    op, org = _for_recording(actor, operation_id, data.organisation, "victim")
+    _check_scope(actor, operation_id, "victim")
+    op = Operation.objects.get(pk=operation_id)
     referral = Referral.objects.filter(reference=data.referral_reference.strip().upper()).select_related("case").first()
     taking_part = {op.lead_organisation_id, *op.participating_organisations.values_list("pk", flat=True)}
     last = min(op.ends_on or timezone.localdate(), timezone.localdate())
@@ -181,6 +196,12 @@ def victim_identified_record(*, actor, operation_id: int, data: VictimIn) -> Vic
         raise ValidationFailed("No referral with that reference was made during the operation", {
             "referral_reference": "Enter the reference of an NRM referral made during the operation by an "
                                   "organisation taking part in it"})
+    with transaction.atomic():
+        return _victim_write(actor, operation_id, data, referral)
+
+
+def _victim_write(actor, operation_id: int, data: VictimIn, referral) -> VictimIdentified:
+    op, org = _for_recording(actor, operation_id, data.organisation, "victim")
     if VictimIdentified.objects.filter(operation=op, case=referral.case).exists():
         raise TransitionRefused("This referral is already recorded for the operation")
     victim = VictimIdentified.objects.create(operation=op, organisation=org, recorded_by=actor, case=referral.case)
@@ -220,16 +241,21 @@ def _charge_new(actor, arrest: Arrest, data: ChargeIn) -> Charge:
                                  offence_on=data.offence_on, charged_on=data.charged_on, recorded_by=actor)
 
 
-@transaction.atomic
 def arrest_record(*, actor, operation_id: int, data: ArrestIn) -> Arrest:
     """An arrest (linked to an intelligence person where known) with any charges already brought."""
+    _check_scope(actor, operation_id, "arrest")
+    entity = _entity(actor, data.entity, {PERSON}, "entity")
+    with transaction.atomic():
+        return _arrest_write(actor, operation_id, data, entity)
+
+
+def _arrest_write(actor, operation_id: int, data: ArrestIn, entity) -> Arrest:
     op, org = _for_recording(actor, operation_id, data.organisation, "arrest")
     errors = _date_errors(op, data.arrested_on, "arrested_on", "date of the arrest")
     for i, c in enumerate(data.charges):
         errors.update(_charge_errors(data.arrested_on, data.nation, c, f"charges.{i}."))
     if errors:
         raise ValidationFailed("The arrest has values that need correcting", errors)
-    entity = _entity(actor, data.entity, {PERSON}, "entity")
     arrest = Arrest.objects.create(operation=op, organisation=org, recorded_by=actor, arrested_on=data.arrested_on,
                                    nation=data.nation, entity=entity)
     for c in data.charges:
@@ -240,13 +266,20 @@ def arrest_record(*, actor, operation_id: int, data: ArrestIn) -> Arrest:
     return arrest
 
 
-@transaction.atomic
 def charge_record(*, actor, arrest_id: int, data: ChargeIn) -> Charge:
     """Counts of one offence charged after an arrest; refused (with the engine's reason) when the
     offence was not in force in the nation of the arrest on the date of the alleged offence."""
+    if not operation_orgs(actor):
+        raise NotAllowed("Only intelligence officers can record operations")
     arrest = Arrest.objects.filter(pk=arrest_id).first()
     if arrest is None:
         raise NotFound("There is no such arrest")
+    _check_scope(actor, arrest.operation_id, "charge")
+    with transaction.atomic():
+        return _charge_write(actor, arrest, data)
+
+
+def _charge_write(actor, arrest: Arrest, data: ChargeIn) -> Charge:
     op, _org = _for_recording(actor, arrest.operation_id, "", "charge")
     errors = _charge_errors(arrest.arrested_on, arrest.nation, data)
     if errors:
@@ -257,8 +290,13 @@ def charge_record(*, actor, arrest_id: int, data: ChargeIn) -> Charge:
     return charge
 
 
-@transaction.atomic
 def asset_record(*, actor, operation_id: int, data: AssetIn) -> AssetRecord:
+    _check_scope(actor, operation_id, "asset")
+    with transaction.atomic():
+        return _asset_write(actor, operation_id, data)
+
+
+def _asset_write(actor, operation_id: int, data: AssetIn) -> AssetRecord:
     op, org = _for_recording(actor, operation_id, data.organisation, "asset")
     errors = _date_errors(op, data.recorded_on, "recorded_on", "date")
     kinds = ref.codes_at(ref.ASSET_KINDS, data.recorded_on)
@@ -279,11 +317,10 @@ def asset_record(*, actor, operation_id: int, data: AssetIn) -> AssetRecord:
     return record
 
 
-@transaction.atomic
 def intelligence_gathered_record(*, actor, operation_id: int, data: GatheredIn) -> IntelligenceGathered:
     """An intelligence report gathered during the operation: one the actor may see (handling codes
     apply), dated within the operation."""
-    op, org = _for_recording(actor, operation_id, data.organisation, "intelligence")
+    _check_scope(actor, operation_id, "intelligence")
     report = report_list_for_user(user=actor).filter(reference=data.report_reference.strip().upper()).first()
     if report is None:
         if IntelligenceReport.objects.filter(reference=data.report_reference.strip().upper()).exists():
@@ -291,6 +328,12 @@ def intelligence_gathered_record(*, actor, operation_id: int, data: GatheredIn) 
                          detail={"during": "operation", "withheld": 1})
         raise ValidationFailed("There is no report with that reference you may see", {
             "report_reference": "Enter the reference of an intelligence report you may see, like IR-2008-000012"})
+    with transaction.atomic():
+        return _gathered_write(actor, operation_id, data, report)
+
+
+def _gathered_write(actor, operation_id: int, data: GatheredIn, report) -> IntelligenceGathered:
+    op, org = _for_recording(actor, operation_id, data.organisation, "intelligence")
     errors = _date_errors(op, report.reported_on, "report_reference", "date of the report")
     if errors:
         raise ValidationFailed("The report is not from the operation", errors)
