@@ -68,13 +68,18 @@ def landing_for_user(user) -> list[dict]:
         links.append(_link(_("Private releases"), reverse("releases:private")))
         if R.ANALYST in held:
             links.append(_link(_("Microdata"), reverse("releases:microdata")))
+        links.append(_link(_("Operations"), reverse("operations:list"),
+                           _("What each law-enforcement operation found, counted from its records.")))
         role = R.ANALYST if R.ANALYST in held else R.MONITOR
         out.append({"role": R.ROLE_LABELS[role], "links": links,
                     "text": _("You see national figures and reports. Palermo shows you counts, never case records.")})
     if R.INTELLIGENCE_OFFICER in held:
         out.append({"role": R.ROLE_LABELS[R.INTELLIGENCE_OFFICER],
                     "links": [_link(_("Offences and definitions"), reverse("law:index"),
-                                    _("Which offences apply to a set of facts, and what the law says."))],
+                                    _("Which offences apply to a set of facts, and what the law says.")),
+                              _link(_("Operations"), reverse("operations:list"),
+                                    _("Record an operation's premises visits, victims, arrests, charges and assets, "
+                                      "and see its report."))],
                     "text": _("The intelligence repository is being built. Until it is, you can use the law library.")})
     if R.ADMINISTRATOR in held:
         if access.is_administrator(user):

@@ -130,7 +130,14 @@ def things(world):
     report = report_create(actor=world.intel, data=ReportIn.model_validate({
         "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
         "text": "Synthetic headers report", "entities": [{"kind": "ocg", "value": "Headers group"}]}))
-    return {"report": report, "group": report.mentions.get().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    from palermo.operations.models import Arrest, Operation
+
+    operation = Operation.objects.create(reference="OP-2008-HDR", name="Headers operation", starts_on=dt.date(2008, 1, 1),
+                                         lead_organisation=world.intel.memberships.first().organisation, aims=[],
+                                         aims_version="operations.aims@2006-02-21", created_by=world.intel)
+    arrest = Arrest.objects.create(operation=operation, organisation=operation.lead_organisation, recorded_by=world.intel,
+                                   arrested_on=dt.date(2008, 3, 1), nation="england_wales")
+    return {"operation": operation, "arrest": arrest, "report": report, "group": report.mentions.get().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -179,6 +186,9 @@ def _value(name: str, route: str, things: dict) -> str:
         "filename": lambda: "nrm-statistics.ods",
         "report_id": lambda: things["report"].pk,
         "entity_id": lambda: things["group"].pk,
+        "operation_id": lambda: things["operation"].pk,
+        "arrest_id": lambda: things["arrest"].pk,
+        "kind": lambda: "premises",
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())
