@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from palermo.accounts import roles as R
 from palermo.operations import services
 from palermo.operations.schemas import ArrestIn, AssetIn, ChargeIn, OperationIn, PremisesVisitIn, VictimIn
-from tests.factories import make_user, referral_payload
+from tests.factories import referral_payload
 from tests.intelligence.helpers import Intel
 
 START = dt.date(2010, 2, 1)  # after the NRM began (1 April 2009): victims are NRM referrals
@@ -61,5 +60,3 @@ class Ops(Intel):
                             **extra)
 
 
-def other_intel(o, code="GMP"):
-    return make_user(f"t.intel.other.{code.lower()}", R.INTELLIGENCE_OFFICER, o.w.orgs[code])

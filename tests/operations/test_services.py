@@ -11,7 +11,7 @@ from palermo.core.models import AuditEvent
 from palermo.operations.models import Charge, PremisesVisit
 from palermo.operations.services import offence_in_force_problem
 
-from .helpers import Ops, other_intel
+from .helpers import Ops
 
 pytestmark = pytest.mark.django_db
 
