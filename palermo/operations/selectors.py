@@ -70,6 +70,7 @@ class VictimView:
     exploitation_types: list[str]
     received_on: object
     name: str | None  # only where the reader's organisation recorded a lawful reason (intelligence)
+    exploitation_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,12 +98,15 @@ def operation_get_for_user(*, user, operation_id: int) -> OperationView:
     person_ids = [v.case.referral.person_id for v in rows if v.case.referral.person_id]
     lawful = set(VictimLink.objects.filter(person_id__in=person_ids, organisation_id__in=orgs)
                  .values_list("person_id", flat=True))
+    from palermo.nrm.codes import codes
+
+    labels = {k: c.label for k, c in codes("exploitation_types").items()}
     for v in rows:
         ref = v.case.referral
         person = ref.person
         name = person.full_name if person is not None and person.pk in lawful else None
         victims.append(VictimView(v, person.pseudonym if person else "", ref.is_child, ref.exploitation_types,
-                                  ref.received_on, name))
+                                  ref.received_on, name, [labels.get(t, t) for t in ref.exploitation_types]))
     charges: dict[int, list[Charge]] = {}
     arrests = list(Arrest.objects.filter(operation=op).select_related("entity"))
     for c in Charge.objects.filter(arrest__operation=op).order_by("charged_on", "id"):
