@@ -192,6 +192,7 @@ class OperationSlot:
     name: str
     operation: object
     arrest: object
+    markers: list[str] = field(default_factory=list)  # an operation holds no person data
 
 
 @dataclass
