@@ -476,8 +476,11 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
     from palermo.justice.demo import justice_demo_load
 
     prosecutions = justice_demo_load(users, seed=seed)
+    from palermo.operations.demo import operations_demo_load
+
+    operations = operations_demo_load(users, seed=seed)
     jobs = jobs_load(users)
-    return {"jobs": jobs, "intelligence_reports": intelligence, "prosecutions": prosecutions, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+    return {"jobs": jobs, "intelligence_reports": intelligence, "prosecutions": prosecutions, "operations": operations, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
             "permit_applications": permit_applications, "support": support, "private_releases": releases,
             "allocations": allocations, "letters": letters}

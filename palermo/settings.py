@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "palermo.permits",
     "palermo.intelligence",
     "palermo.justice",
+    "palermo.operations",
     "palermo.retention",
     "palermo.stats",
     "palermo.releases",

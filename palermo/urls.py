@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("palermo.letters.urls")),
     path("", include("palermo.intelligence.urls")),
     path("", include("palermo.justice.urls")),
+    path("", include("palermo.operations.urls")),
     path("", include("palermo.web.urls")),
 ]

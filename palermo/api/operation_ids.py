@@ -104,6 +104,17 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.justice.api.create_victim": "createProsecutionVictim",
     "palermo.justice.api.export_prosecutions": "exportProsecutions",
     "palermo.justice.api.get_statistics": "getJusticeStatistics",
+    "palermo.operations.api.list_operations": "listOperations",
+    "palermo.operations.api.create_operation": "createOperation",
+    "palermo.operations.api.get_operation": "getOperation",
+    "palermo.operations.api.get_operation_report": "getOperationReport",
+    "palermo.operations.api.export_operation_report": "exportOperationReport",
+    "palermo.operations.api.record_premises_visit": "recordOperationPremisesVisit",
+    "palermo.operations.api.record_victim": "recordOperationVictim",
+    "palermo.operations.api.record_arrest": "recordOperationArrest",
+    "palermo.operations.api.record_charge": "recordOperationCharge",
+    "palermo.operations.api.record_assets": "recordOperationAssets",
+    "palermo.operations.api.record_intelligence": "recordOperationIntelligenceReport",
 }
 
 

@@ -3,7 +3,7 @@
 Every role lands somewhere useful: the dashboard never only says what the role cannot see. Each
 role the user holds gets a sentence and the links its role opens (the same checks the
 navigation uses, so a link is never shown to someone it would refuse). Parts that are still
-being built (the intelligence repository) link to what exists now.
+link to what exists now.
 """
 
 from __future__ import annotations
@@ -70,18 +70,27 @@ def landing_for_user(user) -> list[dict]:
             links.append(_link(_("Microdata"), reverse("releases:microdata")))
         links.append(_link(_("Prosecutions and convictions"), reverse("justice:statistics"),
                            _("Defendants proceeded against and found guilty by principal offence.")))
+        links.append(_link(_("Operations"), reverse("operations:list"),
+                           _("What each law-enforcement operation found, counted from its records.")))
         role = R.ANALYST if R.ANALYST in held else R.MONITOR
         out.append({"role": R.ROLE_LABELS[role], "links": links,
                     "text": _("You see national figures and reports. Palermo shows you counts, never case records.")})
     if R.INTELLIGENCE_OFFICER in held:
         out.append({"role": R.ROLE_LABELS[R.INTELLIGENCE_OFFICER],
-                    "links": [_link(_("Offences and definitions"), reverse("law:index"),
+                    "links": [_link(_("Intelligence reports"), reverse("intelligence:list"),
+                                    _("Record, grade and search reports, and follow the people, groups and premises "
+                                      "they mention.")),
+                              _link(_("Offences and definitions"), reverse("law:index"),
                                     _("Which offences apply to a set of facts, and what the law says.")),
                               _link(_("Prosecutions"), reverse("justice:list"),
                                     _("Defendants, charges, outcomes and sentences your organisation records.")),
                               _link(_("Prosecutions and convictions"), reverse("justice:statistics"),
-                                    _("Defendants proceeded against and found guilty by principal offence."))],
-                    "text": _("The intelligence repository is being built. Until it is, you can use the law library.")})
+                                    _("Defendants proceeded against and found guilty by principal offence.")),
+                              _link(_("Operations"), reverse("operations:list"),
+                                    _("Record an operation's premises visits, victims, arrests, charges and assets, "
+                                      "and see its report."))],
+                    "text": _("You work in the central repository of intelligence: reports, networks, operations and "
+                              "prosecutions.")})
     if R.ADMINISTRATOR in held:
         if access.is_administrator(user):
             links = [_link(_("Users, organisations and role requests"), reverse("admin:index"))]

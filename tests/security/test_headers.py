@@ -146,7 +146,14 @@ def things(world):
         "nation": "england_wales", "court_kind": "crown", "court_name": "Headers Crown Court", "charged_on": "2008-06-01",
         "defendants": [{"entity_id": justice_suspect.mentions.get().entity_id,
                         "charges": [{"offence_id": "SOA2003_s57", "offence_on": "2008-01-01"}]}]}))
-    return {"report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(), "prosecution": prosecution,
+    from palermo.operations.models import Arrest, Operation
+
+    operation = Operation.objects.create(reference="OP-2008-HDR", name="Headers operation", starts_on=dt.date(2008, 1, 1),
+                                         lead_organisation=world.intel.memberships.first().organisation, aims=[],
+                                         aims_version="operations.aims@2006-02-21", created_by=world.intel)
+    arrest = Arrest.objects.create(operation=operation, organisation=operation.lead_organisation, recorded_by=world.intel,
+                                   arrested_on=dt.date(2008, 3, 1), nation="england_wales")
+    return {"operation": operation, "arrest": arrest, "report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(), "prosecution": prosecution,
             "suspect": people.mentions.order_by("id").first().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
@@ -199,6 +206,9 @@ def _value(name: str, route: str, things: dict) -> str:
         "proposal_id": lambda: things["proposal"].pk,
         "prosecution_id": lambda: things["prosecution"].pk,
         "charge_id": lambda: things["prosecution"].defendants.get().charges.get().pk,
+        "operation_id": lambda: things["operation"].pk,
+        "arrest_id": lambda: things["arrest"].pk,
+        "kind": lambda: "premises",
     }
     assert name in values, f"URL parameter {name!r} of {route!r} has no test value: add one to _value()"
     return str(values[name]())

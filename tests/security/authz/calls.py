@@ -228,6 +228,21 @@ PAGES = {
         "outcome": "convicted", "disposal": "immediate_custody", "custody_months": "24", **_date_fields("outcome_on")}),
     ("GET", "/justice/statistics/"): lambda u, s: Call("/justice/statistics/"),
     ("GET", "/justice/statistics.csv"): lambda u, s: Call("/justice/statistics.csv"),
+    # operations (palermo.operations): ``s`` is an operation slot (universe.OperationSlot)
+    ("GET", "/operations/"): lambda u, s: Call("/operations/"),
+    ("GET", "/operations/new/"): lambda u, s: Call("/operations/new/"),
+    ("POST", "/operations/new/"): lambda u, s: Call("/operations/new/", {
+        "name": "Matrix new operation", "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "2008",
+        "aims": ["recover_victims"]}),
+    ("GET", "/operations/<int:operation_id>/"): lambda u, s: Call(f"/operations/{s.operation.pk}/"),
+    ("GET", "/operations/<int:operation_id>/record/<slug:kind>/"): lambda u, s: Call(
+        f"/operations/{s.operation.pk}/record/premises/"),
+    ("POST", "/operations/<int:operation_id>/record/<slug:kind>/"): lambda u, s: Call(
+        f"/operations/{s.operation.pk}/record/premises/", {"visited_on-day": "1", "visited_on-month": "3",
+                                                          "visited_on-year": "2008", "kind": "sauna",
+                                                          "nation": "england_wales"}),
+    ("GET", "/operations/<int:operation_id>/report/"): lambda u, s: Call(f"/operations/{s.operation.pk}/report/"),
+    ("GET", "/operations/<int:operation_id>/report.csv"): lambda u, s: Call(f"/operations/{s.operation.pk}/report.csv"),
     ("GET", "/intelligence/groups/"): lambda u, s: Call("/intelligence/groups/"),
     ("GET", "/intelligence/groups/<int:entity_id>/status/"): lambda u, s: Call(
         f"/intelligence/groups/{s.group.pk}/status/"),
@@ -422,6 +437,30 @@ API = {
             "reason_text": "Matrix lawful reason"}),
     ("GET", "/api/v1/justice/prosecutions.csv"): lambda u, s: Call("/api/v1/justice/prosecutions.csv"),
     ("GET", "/api/v1/justice/statistics"): lambda u, s: Call("/api/v1/justice/statistics"),
+    ("GET", "/api/v1/operations"): lambda u, s: Call("/api/v1/operations"),
+    ("POST", "/api/v1/operations"): lambda u, s: Call("/api/v1/operations", {
+        "name": "Matrix API operation", "starts_on": "2008-01-01", "aims": ["recover_victims"]}),
+    ("GET", "/api/v1/operations/{operation_id}"): lambda u, s: Call(f"/api/v1/operations/{s.operation.pk}"),
+    ("GET", "/api/v1/operations/{operation_id}/report"): lambda u, s: Call(f"/api/v1/operations/{s.operation.pk}/report"),
+    ("GET", "/api/v1/operations/{operation_id}/report.csv"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/report.csv"),
+    ("POST", "/api/v1/operations/{operation_id}/premises-visits"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/premises-visits", {"visited_on": "2008-03-01", "kind": "sauna",
+                                                                 "nation": "england_wales"}),
+    # no NRM referral was made during a 2008 operation (the NRM began in 2009): 422 once permitted
+    ("POST", "/api/v1/operations/{operation_id}/victims"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/victims", {"referral_reference": "NRM-2008-NONE"}),
+    ("POST", "/api/v1/operations/{operation_id}/arrests"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/arrests", {"arrested_on": "2008-03-01", "nation": "england_wales"}),
+    ("POST", "/api/v1/operations/{operation_id}/arrests/{arrest_id}/charges"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/arrests/{s.arrest.pk}/charges", {
+            "offence_id": "SOA2003_s57", "counts": 1, "offence_on": "2008-02-01", "charged_on": "2008-03-02"}),
+    ("POST", "/api/v1/operations/{operation_id}/assets"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/assets", {"recorded_on": "2008-03-01", "kind": "cash_recovered",
+                                                        "amount_pence": 100}),
+    ("POST", "/api/v1/operations/{operation_id}/intelligence-reports"): lambda u, s: Call(
+        f"/api/v1/operations/{s.operation.pk}/intelligence-reports",
+        {"report_reference": u.intel["intel_ukhtc"].report.reference}),
     ("GET", "/api/v1/support/caseload"): lambda u, s: Call("/api/v1/support/caseload"),
     ("GET", "/api/v1/support/cases/{case_id}"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}"),
     ("GET", "/api/v1/support/cases/{case_id}/matching"): lambda u, s: Call(f"/api/v1/support/cases/{_api_case(s)}/matching"),

@@ -64,7 +64,18 @@ LISTS = {
     ("api", "POST", "/api/v1/intelligence/search"): "intel", ("api", "GET", "/api/v1/intelligence/reports.csv"): "intel",
     ("page", "GET", "/justice/"): "justice", ("page", "GET", "/justice/export.csv"): "justice",
     ("api", "GET", "/api/v1/justice/prosecutions"): "justice", ("api", "GET", "/api/v1/justice/prosecutions.csv"): "justice",
+    ("page", "GET", "/operations/"): "operation", ("api", "GET", "/api/v1/operations"): "operation",
 }
+#: Endpoints about an operation (palermo.operations): relations ``own_org`` (the user's organisation
+#: leads or takes part in it) and ``none`` (universe.Universe.operation_relation).
+OPERATION = {e for e in (
+    "/operations/", "/operations/<int:operation_id>/", "/operations/<int:operation_id>/record/<slug:kind>/",
+    "/operations/<int:operation_id>/report/", "/operations/<int:operation_id>/report.csv", "/api/v1/operations",
+    "/api/v1/operations/{operation_id}", "/api/v1/operations/{operation_id}/report",
+    "/api/v1/operations/{operation_id}/report.csv", "/api/v1/operations/{operation_id}/premises-visits",
+    "/api/v1/operations/{operation_id}/victims", "/api/v1/operations/{operation_id}/arrests",
+    "/api/v1/operations/{operation_id}/arrests/{arrest_id}/charges", "/api/v1/operations/{operation_id}/assets",
+    "/api/v1/operations/{operation_id}/intelligence-reports")}
 #: Endpoints about an intelligence report or entity: relations ``own_org``, ``permitted``, ``restricted``
 #: (universe.Universe.intel_relation), checked against the intelligence slots.
 INTEL = {"/intelligence/", "/intelligence/export.csv", "/intelligence/search/",
@@ -235,6 +246,9 @@ class Runner:
             return next((s for s in self.u.intel.values() if self.u.intel_relation(col, s) == row.relation), None)
         if row.endpoint in JUSTICE and row.relation != "-":
             return next((s for s in self.u.justice.values() if self.u.justice_relation(col, s) == row.relation), None)
+        if row.endpoint in OPERATION and row.relation != "-":
+            return next((s for s in self.u.operations.values() if self.u.operation_relation(col, s) == row.relation),
+                        None)
         if row.endpoint in NOTIFICATION:
             note = (self.u.notifications.get(col) if row.relation == "recipient"
                     else self.u.other_notification if row.relation == "none" else None)
@@ -258,6 +272,8 @@ class Runner:
             return slot.report.reference
         if kind == "justice":
             return slot.prosecution.reference
+        if kind == "operation":
+            return slot.operation.reference
         return {"case": slot.case.referral.reference, "review": slot.review_case.referral.reference,
                 "dtn": slot.dtn.reference if slot.dtn else "", "permit": slot.permit_case.referral.reference,
                 "permit_application": slot.applied_case.referral.reference,

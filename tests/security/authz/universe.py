@@ -197,6 +197,17 @@ class JusticeSlot:
 
 
 @dataclass
+class OperationSlot:
+    """An operation (palermo.operations) and an arrest in it. Relations: ``own_org`` (the column
+    user's organisation leads or takes part in it), ``none`` (it does not). No person data."""
+
+    name: str
+    operation: object
+    arrest: object
+    markers: list[str] = field(default_factory=list)  # an operation holds no person data
+
+
+@dataclass
 class Universe:
     users: dict[str, User]  # column -> user (no anonymous)
     helpers: dict[str, User]
@@ -216,6 +227,16 @@ class Universe:
         user = self.users.get(column)
         orgs = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True)) if user else set()
         return "own_org" if slot.prosecution.organisation_id in orgs else "none"
+
+    operations: dict[str, OperationSlot] = field(default_factory=dict)
+
+    def operation_relation(self, column: str, slot: OperationSlot) -> str:
+        """``own_org`` if the column user's organisation leads or takes part in the operation."""
+        user = self.users.get(column)
+        orgs = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True)) if user else set()
+        op = slot.operation
+        taking_part = {op.lead_organisation_id, *op.participating_organisations.values_list("pk", flat=True)}
+        return "own_org" if orgs & taking_part else "none"
 
     def intel_relation(self, column: str, slot: IntelSlot) -> str:
         """How an intelligence report relates to the column's user (its handling code decides)."""
@@ -378,7 +399,8 @@ def build() -> Universe:
     other_job = _finished_bulletin_job(helpers["sca"])
     return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
                     other_notification=other, jobs=jobs, other_job=other_job, intel=(intel := _intel(helpers)),
-                    justice=_justice(helpers, intel))
+                    justice=_justice(helpers, intel),
+                    operations=_operations(helpers, orgs))
 
 
 def _finished_bulletin_job(user):
@@ -393,6 +415,24 @@ def _finished_bulletin_job(user):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "manifest.json").write_text("{}", encoding="utf-8")
     return job
+
+
+def _operations(helpers: dict, orgs: dict) -> dict[str, OperationSlot]:
+    """Two operations in 2008: one led by UKHTC, one by the Metropolitan Police, each with an arrest."""
+    import datetime as dt
+
+    from palermo.operations.models import Arrest, Operation
+
+    out = {}
+    for name, who, code in (("op_ukhtc", "ukhtc_intel", "UKHTC"), ("op_met", "met_intel", "MET")):
+        op = Operation.objects.create(reference=f"OP-2008-M{code}", name=f"Matrix operation {code}",
+                                      starts_on=dt.date(2008, 1, 1), ends_on=dt.date(2008, 12, 31),
+                                      lead_organisation=orgs[code], aims=[], aims_version="operations.aims@2006-02-21",
+                                      created_by=helpers[who])
+        arrest = Arrest.objects.create(operation=op, organisation=orgs[code], recorded_by=helpers[who],
+                                       arrested_on=dt.date(2008, 3, 1), nation="england_wales")
+        out[name] = OperationSlot(name, op, arrest)
+    return out
 
 
 def _intel(helpers: dict) -> dict[str, IntelSlot]:
