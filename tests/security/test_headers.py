@@ -124,13 +124,17 @@ def things(world):
     from tests.security.authz.universe import _finished_bulletin_job
 
     job = _finished_bulletin_job(world.analyst)
+    from palermo.drafts.services import referral_draft_save
+
+    draft = referral_draft_save(actor=world.responder, draft_id=None, answers={"where": {"nation": "wales"}},
+                                step="under-18", section=1)
     from palermo.intelligence.schemas import ReportIn
     from palermo.intelligence.services import report_create
 
     report = report_create(actor=world.intel, data=ReportIn.model_validate({
         "reported_on": "2008-01-02", "source_evaluation": "A", "intelligence_assessment": "1", "handling_code": "1",
         "text": "Synthetic headers report", "entities": [{"kind": "ocg", "value": "Headers group"}]}))
-    return {"report": report, "group": report.mentions.get().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+    return {"report": report, "group": report.mentions.get().entity, "job": job, "draft": draft, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -164,6 +168,7 @@ def _value(name: str, route: str, things: dict) -> str:
                                        else "placement"].pk,
         "notification_id": lambda: things["notification"].pk,
         "job_id": lambda: things["job"].pk,
+        "draft_id": lambda: things["draft"].pk,
         "code": lambda: "SALVARMY",
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,

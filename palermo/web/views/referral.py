@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from palermo.accounts.models import Organisation
 from palermo.core.calendar import NATION_LABELS
 from palermo.core.exceptions import NotAllowed, NotFound, ValidationFailed
+from palermo.drafts import services as drafts
+from palermo.drafts.selectors import draft_expires_on, draft_get_for_user, saved_words
 from palermo.nrm import codes, services
 from palermo.people.countries import country_name
 from palermo.web import access
-from palermo.drafts import services as drafts
-from palermo.drafts.selectors import draft_expires_on, draft_get_for_user, saved_words
 from palermo.web.forms.referral import DraftActionForm
 from palermo.web.referral import (
     CHECK,
@@ -125,7 +125,7 @@ def _question(request, journey: Journey, st, form, change: bool):
         "position": position, "count": len(steps) + 1, "multi_heading": slug in MULTI,
         "section": section_of(slug), "section_count": SECTION_COUNT,
         "field_opts": FIELD_OPTIONS.get(slug, {}),
-    }, status=422 if form.errors else 200)
+    })
 
 
 def _blank(post) -> bool:

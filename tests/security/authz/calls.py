@@ -115,6 +115,9 @@ PAGES = {
     ("GET", "/refer/check-your-answers/"): lambda u, s: Call("/refer/check-your-answers/"),
     ("GET", "/refer/confirmation/"): lambda u, s: Call("/refer/confirmation/"),
     ("GET", "/refer/<slug:slug>/"): lambda u, s: Call("/refer/where/"),
+    # a saved referral draft: the column's own (own) or a helper's (none); JobSlot carries it as .job
+    ("GET", "/refer/drafts/<int:draft_id>/"): lambda u, s: Call(f"/refer/drafts/{s.job.pk}/"),
+    ("POST", "/refer/drafts/<int:draft_id>/"): lambda u, s: Call(f"/refer/drafts/{s.job.pk}/", {"action": "resume"}),
     ("GET", "/law/"): lambda u, s: Call("/law/"),
     ("GET", "/law/offences/"): lambda u, s: Call("/law/offences/"),
     ("GET", "/law/offences/<str:offence_id>/"): lambda u, s: Call("/law/offences/AITCA2004_s4/"),
