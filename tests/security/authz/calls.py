@@ -287,6 +287,7 @@ API = {
     ("GET", "/api/v1/cases.csv"): lambda u, s: Call("/api/v1/cases.csv"),
     ("GET", "/api/v1/cases/{case_id}"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}"),
     ("GET", "/api/v1/cases/{case_id}/history"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/history"),
+    ("GET", "/api/v1/cases/{case_id}/actions"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/actions"),
     ("POST", "/api/v1/cases/{case_id}/decisions"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/decisions", {
         "kind": "reasonable_grounds", "outcome": "positive", "decided_on": _today().isoformat(),
         "reason_codes": ["indicators_present"]}, json=True),

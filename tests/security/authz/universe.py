@@ -73,6 +73,7 @@ ROLE_USERS = {
     R.ANALYST: ("m.analyst", "STATS"),
     R.MONITOR: ("m.monitor", "RAPPORTEUR"),
     R.ADMINISTRATOR: ("m.admin", "CARDIFF"),
+    R.TEAM_LEADER: ("m.lead", "SCA"),
 }
 NO_ROLE, ANONYMOUS = "no_role", "anonymous"
 COLUMNS = [*ROLE_USERS, NO_ROLE, ANONYMOUS]
