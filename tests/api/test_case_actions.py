@@ -4,8 +4,6 @@ typed, with words, the first day of an action not possible yet, and where to tak
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
