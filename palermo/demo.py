@@ -480,7 +480,10 @@ def demo_load(*, cases: int = 300, seed: int = 2012) -> dict:
 
     operations = operations_demo_load(users, seed=seed)
     jobs = jobs_load(users)
-    return {"jobs": jobs, "intelligence_reports": intelligence, "prosecutions": prosecutions, "operations": operations, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
+    from palermo.drafts.demo import drafts_demo_load
+
+    drafts = drafts_demo_load(users)
+    return {"jobs": jobs, "referral_drafts": drafts, "intelligence_reports": intelligence, "prosecutions": prosecutions, "operations": operations, "organisations": len(orgs), "users": [u for u, *_ in USERS], "cases_created": made + repeats,
             "cases_existing": existing, "repeat_referrals": repeats, "children": children,
             "permit_applications": permit_applications, "support": support, "private_releases": releases,
             "allocations": allocations, "letters": letters}

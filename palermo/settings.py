@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "palermo.casework",
     "palermo.letters",
     "palermo.jobs",
+    "palermo.drafts",
     "django_tasks",
     "django_tasks_db",
     "palermo.web",

@@ -18,6 +18,7 @@ OPERATION_IDS: dict[str, str] = {
     "palermo.nrm.api.case_export": "exportCasesCsv",
     "palermo.nrm.api.case_get": "getCase",
     "palermo.nrm.api.case_history": "getCaseHistory",
+    "palermo.nrm.api.case_actions": "listCaseActions",
     "palermo.nrm.api.decision_create": "recordDecision",
     "palermo.nrm.api.decision_review": "reviewDecision",
     "palermo.nrm.api.case_withdraw": "withdrawCase",

@@ -83,6 +83,9 @@ KINDS: dict[str, KindSpec] = {
     "session": KindSpec(
         "Web session, including an unsent referral draft", "session_expired", "the moment the session expired",
         frozenset({"delete"})),
+    "referral_draft": KindSpec(
+        "Referral draft saved to come back to later (never sent)", "draft_saved",
+        "the moment the draft was last saved", frozenset({"delete"})),
     "sign_in_failure": KindSpec(
         "Failed sign-in record (keyed hash of the username)", "failure_recorded", "the moment of the failure",
         frozenset({"delete"})),

@@ -12,6 +12,7 @@ per page); the others are secondary.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ class CaseAction:
     not_yet: str = ""  # for an action the user will be able to take: when, in words
     decision_kind: str = ""  # for "decide": which decision
     decision_id: int | None = None  # for "review": the decision awaiting review
+    available_from: dt.date | None = None  # for an action not possible yet: the first day it is
 
 
 def decision_kind(case: Case) -> str:
@@ -60,7 +62,8 @@ def case_actions_for_user(*, user, case: Case, today: dt.date | None = None) -> 
     if any(a.startswith(("rg_", "cg_", "reconsider_")) for a in allowed):
         kind = decision_kind(case)
         if kind == "conclusive_grounds" and case.cg_earliest and today < case.cg_earliest:
-            out.append(CaseAction("decide", DECISION_TITLES[kind], False, decision_kind=kind, not_yet=(
+            out.append(CaseAction("decide", DECISION_TITLES[kind], False, decision_kind=kind,
+                                  available_from=case.cg_earliest, not_yet=(
                 f"You can record the conclusive grounds decision from {date_format(case.cg_earliest, 'l j F Y')}, "
                 "the end of the minimum recovery period.")))
         else:
@@ -75,5 +78,5 @@ def case_actions_for_user(*, user, case: Case, today: dt.date | None = None) -> 
     first = next((i for i, a in enumerate(out) if a.available and a.key != "withdraw"), None)
     if first is not None:
         a = out[first]
-        out[first] = CaseAction(a.key, a.label, a.available, True, a.not_yet, a.decision_kind, a.decision_id)
+        out[first] = dataclasses.replace(a, primary=True)
     return out

@@ -17,8 +17,10 @@ from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.core.text import SingleLine
 from palermo.nrm import services
+from palermo.nrm.actions import case_actions_for_user
 from palermo.nrm.api_schemas import (
     Case,
+    CaseActions,
     CaseList,
     DeadlineList,
     DecisionResult,
@@ -132,6 +134,33 @@ def case_get(request, response: HttpResponse, case_id: int):
     audit_record(actor=request.auth, action="case.view", obj=case)
     response["ETag"] = case_etag(case)
     return case_detail_for_user(user=request.auth, case=case)
+
+
+def _action_endpoint(case_id: int, a) -> tuple[str, str]:
+    base = f"/api/v1/cases/{case_id}"
+    return {"decide": ("POST", f"{base}/decisions"), "review": ("POST", f"{base}/decisions/{a.decision_id}/review"),
+            "elements": ("PUT", f"{base}/elements"), "withdraw": ("POST", f"{base}/withdraw")}[a.key]
+
+
+@router.get("/cases/{case_id}/actions", response={200: CaseActions, **ERRORS},
+            summary="What you may do next on a case, and from when")
+def case_actions(request, case_id: int):
+    """The actions the case page offers the caller today (``nrm.actions.case_actions_for_user``):
+    each with its words, whether it is possible now, and for one that is not yet, the first day
+    it is (``available_from``) and that sentence. Says nothing about the person (no audit of
+    identity needed); the look is audited as ``case.actions_view``."""
+    case = case_get_for_user(user=request.auth, case_id=case_id)
+    today = timezone.localdate()
+    actions = case_actions_for_user(user=request.auth, case=case, today=today)
+    audit_record(actor=request.auth, action="case.actions_view", obj=case, detail={"actions": len(actions)})
+    out = []
+    for a in actions:
+        method, path = _action_endpoint(case.pk, a)
+        out.append({"key": a.key, "label": a.label, "available": a.available, "primary": a.primary,
+                    "available_from": a.available_from, "not_yet": a.not_yet, "decision_kind": a.decision_kind or None,
+                    "decision_id": a.decision_id, "method": method, "path": path})
+    return {"case_id": case.pk, "reference": case.referral.reference, "status": case.status, "as_of": today,
+            "actions": out}
 
 
 @router.get("/cases/{case_id}/history", response={200: list[HistoryEntry], **ERRORS},

@@ -308,3 +308,37 @@ class DutyToNotifyItem(Schema):
     received_by: str
     exploitation_types: list[ExploitationType]
     nation: Nation
+
+
+class CaseActionOut(Schema):
+    """One thing the caller may do on the case next, or will be able to do from a date: the same
+    list the case page offers (``nrm.actions.case_actions_for_user``: the workflow table, the
+    caller's object permissions and the case's dates)."""
+
+    key: Literal["decide", "review", "elements", "withdraw"] = Field(
+        description="decide: record the decision the case waits for; review: agree with or return a negative "
+                    "decision awaiting a second review; elements: record act, means and purpose; withdraw")
+    label: str = Field(description="What the action is, in words", examples=["Record a conclusive grounds decision"])
+    available: bool = Field(description="True if the caller may take the action today")
+    primary: bool = Field(description="The one action a page offers as its main button")
+    available_from: dt.date | None = Field(
+        None, description="For an action not possible yet: the first day it is (the end of the minimum recovery "
+                          "period for a conclusive grounds decision)")
+    not_yet: str = Field(description="For an action not possible yet: when, in words; empty otherwise",
+                         examples=["You can record the conclusive grounds decision from Wednesday 2 December 2026, "
+                                   "the end of the minimum recovery period."])
+    decision_kind: DecisionKind | None = Field(None, description="For decide: which decision")
+    decision_id: int | None = Field(None, description="For review: the decision awaiting review")
+    method: Literal["POST", "PUT"] = Field(description="How to take the action through the API")
+    path: str = Field(description="Where to take it", examples=["/api/v1/cases/42/decisions"])
+
+
+class CaseActions(Schema):
+    """What the caller may do next on one case, as of a day."""
+
+    case_id: int
+    reference: str = Field(examples=["NRM-2026-000123"])
+    status: CaseStatus
+    as_of: dt.date = Field(description="The day (UK time) the actions were worked out for")
+    actions: list[CaseActionOut] = Field(max_length=10, description="In order; the primary one first among those "
+                                                                    "available. Empty: nothing for you to do now")

@@ -82,6 +82,9 @@ NOT_VICTIM_DATA: dict[str, str] = {
     "api.idempotencyrecord.response": "the first answer to an API write kept for its retries; deleted when it "
                                       "expires (PALERMO_IDEMPOTENCY_TTL_HOURS, 24 hours: palermo/api/idempotency.py), "
                                       "long before any retention rule is due",
+    "drafts.referraldraft.answers": "an unsent referral's answers, seen only by the first responder who saved "
+                                    "them: the whole draft is deleted by its own rule (retention.referral_draft, "
+                                    "30 days after it was last saved), when it is sent, or when its owner deletes it",
     # Intelligence (palermo.intelligence) is about suspects, groups, premises and their identifiers,
     # never an NRM victim's record (a victim is tied to it only by a VictimLink, erased above). It is
     # kept under the police review-retain-dispose regime for intelligence (Management of Police

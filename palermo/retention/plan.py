@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from palermo.accounts.models import ApiToken, SignInFailure
 from palermo.core.models import AuditEvent
+from palermo.drafts.models import ReferralDraft
 from palermo.law.retention import KINDS, RETENTION_DIR, RetentionRule, retention_rule_at
 from palermo.linkage.models import CONFIRMED, PENDING, LinkCandidate
 from palermo.linkage.selectors import components
@@ -300,7 +301,7 @@ def moment_of(as_of: dt.date, now: dt.datetime | None = None) -> dt.datetime:
 
 
 def stamped_querysets(*, as_of: dt.date, root: Path = RETENTION_DIR) -> dict[str, tuple[RetentionRule | None, object]]:
-    """For sessions, sign-in failures and revoked API tokens: the rule in force on ``as_of``
+    """For sessions, sign-in failures, revoked API tokens and referral drafts: the rule in force on ``as_of``
     and the rows it makes due (stamped at or before the latest stamp its period allows).
 
     Time-stamped rows are judged by the rule in force on ``as_of`` (each row closes when it is
@@ -312,6 +313,7 @@ def stamped_querysets(*, as_of: dt.date, root: Path = RETENTION_DIR) -> dict[str
         ("session", Session, "expire_date", Q()),
         ("sign_in_failure", SignInFailure, "at", Q()),
         ("api_token", ApiToken, "revoked_at", Q(revoked_at__isnull=False)),
+        ("referral_draft", ReferralDraft, "saved_at", Q()),
     ):
         rule = retention_rule_at(kind, as_of, root=root)
         if rule is None or rule.action != "delete":

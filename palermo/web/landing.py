@@ -2,8 +2,7 @@
 
 Every role lands somewhere useful: the dashboard never only says what the role cannot see. Each
 role the user holds gets a sentence and the links its role opens (the same checks the
-navigation uses, so a link is never shown to someone it would refuse). Parts that are still
-link to what exists now.
+navigation uses, so a link is never shown to someone it would refuse).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from palermo.web.forms import referral as F
 
 SESSION_KEY = "referral"
 SENT_KEY = "referral_sent"
+DRAFT_KEY = "referral_draft"  # the id of the saved draft these answers were resumed from
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,13 @@ SECTIONS = [
                              "interpreter", "interpreter-language", "contact")),
 ]
 SECTION_COUNT = len(SECTIONS) + 1  # and "Check your answers"
+CHECK = "check-your-answers"  # where a draft saved from "Check your answers" resumes
 
 
 def section_of(slug: str) -> tuple[int, str]:
     """(number, title) of the section a question page belongs to."""
+    if slug == CHECK:
+        return SECTION_COUNT, str(_("Check your answers"))
     for i, (title, slugs) in enumerate(SECTIONS, start=1):
         if slug in slugs:
             return i, str(title)
@@ -150,6 +154,25 @@ class Journey:
     def clear(self) -> None:
         self.answers = {}
         self.session.pop(SESSION_KEY, None)
+        self.session.pop(DRAFT_KEY, None)
+
+    def resume(self, answers: dict, draft_id: int) -> None:
+        """Carry on with a saved draft's answers (they replace any in the session)."""
+        self.answers = {k: v for k, v in answers.items() if k in STEPS and isinstance(v, dict)}
+        self.session[SESSION_KEY] = crypto.encrypt(json.dumps(self.answers))
+        self.session[DRAFT_KEY] = int(draft_id)
+        self.session.modified = True
+
+    @property
+    def draft_id(self) -> int | None:
+        value = self.session.get(DRAFT_KEY)
+        return value if isinstance(value, int) else None
+
+    def stopped_at(self) -> tuple[str, int]:
+        """Where a saved draft takes the first responder back to: the first page not answered
+        (else check your answers), and its section's number."""
+        gap = self.first_unanswered()
+        return (gap, section_of(gap)[0]) if gap else (CHECK, SECTION_COUNT)
 
     def get(self, slug: str, field: str, default=None):
         return self.answers.get(slug, {}).get(field, default)

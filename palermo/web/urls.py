@@ -27,5 +27,6 @@ urlpatterns = [
     path("refer/", referral.start, name="refer_start"),
     path("refer/check-your-answers/", referral.check, name="refer_check"),
     path("refer/confirmation/", referral.confirmation, name="refer_confirmation"),
+    path("refer/drafts/<int:draft_id>/", referral.draft, name="refer_draft"),
     path("refer/<slug:slug>/", referral.step, name="refer_step"),
 ]

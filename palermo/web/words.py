@@ -29,6 +29,40 @@ ABBREVIATIONS = {
     "CEOP": "Child Exploitation and Online Protection Centre",
 }
 
+_ABBR_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
+                      + r")(?![\w-])")
+
+
+def abbreviate(text) -> str:
+    """``text`` escaped for HTML, with every abbreviation caseworkers meet (SCA, IECA, UKHTC,
+    UKBA, NRM, RG, CG…) in ``<abbr title="Single Competent Authority">SCA</abbr>``, unless it
+    follows its own long form ("Single Competent Authority (SCA)": already spelled out). The
+    one pattern for text that may hold an abbreviation (organisation names, labels from data):
+    ``{{ value|abbreviate }}`` in a template."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if text is None:
+        return ""
+    raw = str(text)
+
+    def wrap(m: re.Match) -> str:
+        code = m.group(1)
+        before = raw[:m.start()].rstrip(" (")
+        if before.endswith(ABBREVIATIONS[code]):
+            return code
+        return f'<abbr title="{escape(ABBREVIATIONS[code])}">{code}</abbr>'
+
+    # Escape the pieces between matches, so the markup added is the only markup.
+    out, last = [], 0
+    for m in _ABBR_RE.finditer(raw):
+        out.append(escape(raw[last:m.start()]))
+        out.append(wrap(m))
+        last = m.end()
+    out.append(escape(raw[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of the input is escaped above
+
+
 # Beyond this many working days a count is no longer something to act on: say the date.
 COUNT_CAP = 20
 

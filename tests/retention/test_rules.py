@@ -56,6 +56,7 @@ def test_the_shipped_periods():
         "duty_to_notify": ("anonymise", 2, None), "referral_without_case": ("anonymise", 2, None),
         "link_candidate": ("anonymise", None, 0), "session": ("delete", None, 0),
         "sign_in_failure": ("delete", None, 1), "api_token": ("delete", 1, None), "audit_event": ("keep", None, None),
+        "referral_draft": ("delete", None, 30),
     }
 
 

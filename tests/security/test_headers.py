@@ -124,6 +124,10 @@ def things(world):
     from tests.security.authz.universe import _finished_bulletin_job
 
     job = _finished_bulletin_job(world.analyst)
+    from palermo.drafts.services import referral_draft_save
+
+    draft = referral_draft_save(actor=world.responder, draft_id=None, answers={"where": {"nation": "wales"}},
+                                step="under-18", section=1)
     from palermo.intelligence.schemas import ReportIn
     from palermo.intelligence.services import report_create
 
@@ -135,7 +139,6 @@ def things(world):
         "text": "Synthetic headers report", "entities": [{"kind": "person", "value": "Headers Suspect"},
                                                          {"kind": "person", "value": "Headers Suspect"}]}))
     from palermo.intelligence.models import MatchProposal
-
     from palermo.justice.schemas import ProsecutionIn
     from palermo.justice.services import prosecution_create
 
@@ -154,7 +157,7 @@ def things(world):
     arrest = Arrest.objects.create(operation=operation, organisation=operation.lead_organisation, recorded_by=world.intel,
                                    arrested_on=dt.date(2008, 3, 1), nation="england_wales")
     return {"operation": operation, "arrest": arrest, "report": report, "group": report.mentions.get().entity, "proposal": MatchProposal.objects.get(), "prosecution": prosecution,
-            "suspect": people.mentions.order_by("id").first().entity, "job": job, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
+            "suspect": people.mentions.order_by("id").first().entity, "job": job, "draft": draft, "case": case, "decision": negative, "candidate": candidate, "org": org, "child_case": child,
             "lettered": lettered,
             "placement": placement, "episode": episode, "notification": note,
             "support_awaiting": awaiting, "support_placement": placed}
@@ -188,6 +191,7 @@ def _value(name: str, route: str, things: dict) -> str:
                                        else "placement"].pk,
         "notification_id": lambda: things["notification"].pk,
         "job_id": lambda: things["job"].pk,
+        "draft_id": lambda: things["draft"].pk,
         "code": lambda: "SALVARMY",
         "decision_id": lambda: things["decision"].pk,
         "candidate_id": lambda: things["candidate"].pk,

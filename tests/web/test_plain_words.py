@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from palermo.law.explain import RULE_ID_RE, rule_explain
-from palermo.web.words import CG_FROM, COUNT_CAP, RECONSIDERATION, RG, due_words
+from palermo.web.words import _ABBR_RE as ABBR_RE
+from palermo.web.words import ABBREVIATIONS, CG_FROM, COUNT_CAP, RECONSIDERATION, RG, abbreviate, due_words
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +34,25 @@ LAW_LIBRARY = "/law/"
 
 
 class VisibleText(HTMLParser):
-    """The text a person reads: not inside <details>, <script>, <style>, <head>, nor attributes."""
+    """The text a person reads: not inside <details>, <script>, <style>, <head>, nor attributes.
+    ``bare`` collects the text outside an ``<abbr>`` (where an abbreviation must not stand alone)."""
 
     HIDDEN = {"details", "script", "style", "head", "template"}
 
     def __init__(self):
         super().__init__()
         self.depth = 0
+        self.abbr = 0
         self.out: list[str] = []
+        self.bare: list[str] = []
+        self.spelled: set[str] = set()  # abbreviations given in an <abbr title> somewhere on the page
         self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.depth += 1
+        if tag == "abbr" and dict(attrs).get("title"):
+            self.abbr += 1
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -54,10 +61,27 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.depth:
             self.depth -= 1
+        if tag == "abbr" and self.abbr:
+            self.abbr -= 1
 
     def handle_data(self, data):
         if not self.depth:
             self.out.append(data)
+            self.bare.append("" if self.abbr else data)
+            if self.abbr:
+                self.spelled.add(data.strip())
+
+
+def bare_abbreviations(text: str, bare: str, spelled: set[str]) -> list[str]:
+    """Abbreviations (SCA, IECA, UKHTC, UKBA, NRM, RG, CG…) standing alone: outside an <abbr
+    title>, with neither their long form nor an <abbr title> of them anywhere on the page (so a
+    reader meets the long form once: spelled out on first use, or in an <abbr>)."""
+    found = []
+    for m in ABBR_RE.finditer(bare):
+        code = m.group(1)
+        if code not in spelled and ABBREVIATIONS[code].lower() not in text.lower():
+            found.append(f"bare abbreviation {code!r}")
+    return found
 
 
 def problems_in(html: str) -> tuple[list[str], list[str]]:
@@ -67,6 +91,7 @@ def problems_in(html: str) -> tuple[list[str], list[str]]:
     found = [f"rule id {m.group(0)!r}" for m in RULE_ID_RE.finditer(text)]
     found += [f"citation {m.group(0)!r}" for m in SEED_NOTE_RE.finditer(text)]
     found += [f"raw code {m.group(0)!r}" for m in RAW_CODE_RE.finditer(text)]
+    found += bare_abbreviations(text, " ".join(parser.bare), parser.spelled)
     return found, parser.links
 
 
@@ -78,6 +103,25 @@ def test_the_checker_finds_identifiers_outside_details_only():
     assert len(found) == 4  # the rule id is also a raw code
     good = "<p>Friday 4 December 2026</p><details><summary>Why</summary>nrm.rg@2019-04-29 seed note §1</details>"
     assert problems_in(good)[0] == []
+
+
+def test_the_checker_finds_an_abbreviation_standing_alone():
+    """An abbreviation outside <abbr title> with no long form on the page is found; in <abbr>,
+    after its long form, or as part of a word it is not."""
+    assert problems_in("<p>Routed to the SCA</p>")[0] == ["bare abbreviation 'SCA'"]
+    assert problems_in("<p>Routed to the <abbr title='Single Competent Authority'>SCA</abbr></p>")[0] == []
+    assert problems_in("<p>Single Competent Authority (SCA). The SCA decides.</p>")[0] == []
+    assert problems_in("<p><abbr title='National Referral Mechanism'>NRM</abbr></p><p>An NRM case</p>")[0] == []
+    assert problems_in("<p>NRM-2026-0001 SCAB</p>")[0] == []
+
+
+def test_abbreviate_wraps_each_abbreviation_and_escapes_the_rest():
+    html = str(abbreviate("Sent to the SCA & UKHTC <b>"))
+    assert html == ('Sent to the <abbr title="Single Competent Authority">SCA</abbr> &amp; '
+                    '<abbr title="UK Human Trafficking Centre">UKHTC</abbr> &lt;b&gt;')
+    assert str(abbreviate("Single Competent Authority (SCA)")) == "Single Competent Authority (SCA)"
+    assert str(abbreviate("NRM-2026-ABCD")) == "NRM-2026-ABCD"  # a reference is not an abbreviation
+    assert problems_in(f"<p>{html}</p>")[0] == []
 
 
 @pytest.fixture

@@ -273,3 +273,10 @@ class ContactForm(GovukForm):
         validators=[text_validator(_("Contact details"))],
         help_text=_("For example, a phone number, or the support worker to go through. Leave it blank if it is not safe to record."),
         error_messages={"max_length": _("Contact details must be 2,000 characters or fewer")})
+
+
+class DraftActionForm(GovukForm):
+    """The buttons of a saved draft's page: carry on with it, or delete it."""
+
+    action = forms.ChoiceField(choices=[("resume", _("Continue this referral")), ("delete", _("Delete this draft"))],
+                               error_messages=required(_("Select what to do with the saved referral")))

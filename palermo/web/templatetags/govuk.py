@@ -264,7 +264,17 @@ def abbr(code):
 
     if code in ABBREVIATIONS:
         return format_html('<abbr title="{}">{}</abbr>', ABBREVIATIONS[code], code)
-    return code
+    from palermo.web.words import abbreviate
+
+    return abbreviate(code)  # a longer text: its abbreviations each in <abbr>
+
+
+@register.filter(is_safe=True)
+def abbreviate(text):
+    """Text with each known abbreviation in an ``<abbr title>`` (``palermo.web.words.abbreviate``)."""
+    from palermo.web.words import abbreviate as _abbreviate
+
+    return _abbreviate(text)
 
 
 @register.filter

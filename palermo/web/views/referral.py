@@ -4,6 +4,7 @@ calls ``services.referral_create`` exactly as ``POST /api/v1/referrals`` does.""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,15 @@ from pydantic import ValidationError
 
 from palermo.accounts.models import Organisation
 from palermo.core.calendar import NATION_LABELS
-from palermo.core.exceptions import NotAllowed, ValidationFailed
+from palermo.core.exceptions import NotAllowed, NotFound, ValidationFailed
+from palermo.drafts import services as drafts
+from palermo.drafts.selectors import draft_expires_on, draft_get_for_user, saved_words
 from palermo.nrm import codes, services
 from palermo.people.countries import country_name
 from palermo.web import access
+from palermo.web.forms.referral import DraftActionForm
 from palermo.web.referral import (
+    CHECK,
     FIELD_STEPS,
     SECTION_COUNT,
     SENT_KEY,
@@ -29,6 +34,7 @@ from palermo.web.referral import (
     section_of,
 )
 from palermo.web.views.common import requires
+from palermo.web.words import long_date
 
 REFER = requires(access.can_refer, _lazy("Only first responders at a designated organisation can refer a potential victim."))
 
@@ -80,8 +86,22 @@ def step(request, slug: str):
     change = request.GET.get("change") == "1"
     st = STEPS[slug]
     form = _form_for(st, journey, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    saving = request.method == "POST" and request.POST.get("action") == "save"
+    if saving and _blank(request.POST):
+        # "Save and come back later" before answering this page: save what is answered so far.
+        saved = _save_draft(request, journey)
+        if not isinstance(saved, str):
+            return saved
+        form = _form_for(st, journey)
+        form.add_error(None, saved)
+    elif request.method == "POST" and form.is_valid():
         journey.save(slug, form.cleaned_data)
+        if saving:
+            saved = _save_draft(request, journey)
+            if not isinstance(saved, str):
+                return saved
+            form.add_error(None, saved)
+            return _question(request, journey, st, form, change)
         if change:
             gap = journey.first_unanswered()
             nxt = journey.next(slug)
@@ -91,6 +111,12 @@ def step(request, slug: str):
             return redirect(_step_url(gap, change=True) if gap else reverse("web:refer_check"))
         nxt = journey.next(slug)
         return redirect(_step_url(nxt) if nxt else reverse("web:refer_check"))
+    return _question(request, journey, st, form, change)
+
+
+def _question(request, journey: Journey, st, form, change: bool):
+    slug = st.slug
+    steps = journey.steps()
     prev = journey.previous(slug)
     back = reverse("web:refer_check") if change else (_step_url(prev) if prev else reverse("web:refer_start"))
     position = steps.index(slug) + 1
@@ -100,6 +126,29 @@ def step(request, slug: str):
         "section": section_of(slug), "section_count": SECTION_COUNT,
         "field_opts": FIELD_OPTIONS.get(slug, {}),
     })
+
+
+def _blank(post) -> bool:
+    """Nothing typed or chosen on the page (the CSRF token and the button aside)."""
+    return not any(v.strip() for k, vs in post.lists() if k not in {"csrfmiddlewaretoken", "action"} for v in vs)
+
+
+def _save_draft(request, journey: Journey):
+    """Save the answers so far as the user's draft and leave the journey: the draft's page,
+    with a banner. Returns the reason as a string when the draft cannot be saved."""
+    step, section = journey.stopped_at()
+    kwargs = {"actor": request.user, "answers": journey.answers, "step": step, "section": section}
+    try:
+        try:
+            draft = drafts.referral_draft_save(draft_id=journey.draft_id, **kwargs)
+        except NotFound:  # resumed from a draft deleted meanwhile: save a new one
+            draft = drafts.referral_draft_save(draft_id=None, **kwargs)
+    except ValidationFailed as exc:
+        return next(iter(exc.fields.values()), exc.message)
+    journey.clear()
+    messages.success(request, _("Your answers have been saved. You can come back to them until %(on)s.")
+                     % {"on": long_date(draft_expires_on(draft))})
+    return redirect("web:refer_draft", draft_id=draft.pk)
 
 
 # Pages with more than one question get a page heading; the rest use the label as the heading.
@@ -181,10 +230,15 @@ def check(request):
     if gap:
         return redirect(_step_url(gap))
     errors: list[tuple[str, str]] = []
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "save":
+        saved = _save_draft(request, journey)
+        if not isinstance(saved, str):
+            return saved
+        errors = [(saved, "#main-content")]
+    elif request.method == "POST":
         try:
             data = journey.to_referral_in(today=timezone.localdate())
-            referral = services.referral_create(actor=request.user, data=data)
+            referral = _send(request.user, journey, data)
         except ValidationError as exc:
             fields = pydantic_errors(exc)
             errors = _error_links(fields)
@@ -211,6 +265,16 @@ def check(request):
     }, status=422 if errors else 200)
 
 
+def _send(user, journey: Journey, data):
+    """Record the referral; one resumed from a draft deletes the draft in the same transaction."""
+    if journey.draft_id is not None:
+        try:
+            return drafts.referral_draft_submit(actor=user, draft_id=journey.draft_id, data=data)
+        except NotFound:  # the draft was deleted or expired meanwhile: the answers are still here
+            pass
+    return services.referral_create(actor=user, data=data)
+
+
 def _error_links(fields: dict[str, str]) -> list[tuple[str, str]]:
     """Each service error linked to the page (and field) where the answer can be changed."""
     out = []
@@ -218,6 +282,34 @@ def _error_links(fields: dict[str, str]) -> list[tuple[str, str]]:
         slug, anchor = FIELD_STEPS.get(field, FIELD_STEPS.get(field.split(".")[0], ("where", "nation")))
         out.append((message, f"{_step_url(slug, change=True)}#{anchor}"))
     return out
+
+
+@require_http_methods(["GET", "POST"])
+@REFER
+def draft(request, draft_id: int):
+    """A saved draft: when it was saved, where it stopped, when it will be deleted; "Continue
+    this referral" (POST resume) and "Delete this draft" (POST delete). Only its owner sees it;
+    for anyone else there is no such page."""
+    form = DraftActionForm(request.POST or None)
+    try:
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["action"] == "delete":
+                drafts.referral_draft_delete(actor=request.user, draft_id=draft_id)
+                messages.success(request, _("Your saved referral has been deleted."))
+                return redirect("web:dashboard")
+            saved, answers = drafts.referral_draft_resume(actor=request.user, draft_id=draft_id)
+            journey = Journey(request.session, request.user)
+            journey.resume(answers, saved.pk)
+            gap = journey.first_unanswered()
+            return redirect(_step_url(gap) if gap else reverse("web:refer_check"))
+        saved = draft_get_for_user(user=request.user, draft_id=draft_id)
+    except NotFound as exc:
+        raise Http404(_("Page not found")) from exc
+    number, title = section_of(saved.step) if saved.step in STEPS or saved.step == CHECK else (1, "")
+    return render(request, "web/refer/draft.html", {
+        "draft": saved, "expires_on": draft_expires_on(saved), "section": (number, title), "saved_at": saved_words(saved),
+        "section_count": SECTION_COUNT, "form": form,
+    }, status=422 if form.errors else 200)
 
 
 @REFER

@@ -122,6 +122,9 @@ PAGES = {
     ("GET", "/refer/check-your-answers/"): lambda u, s: Call("/refer/check-your-answers/"),
     ("GET", "/refer/confirmation/"): lambda u, s: Call("/refer/confirmation/"),
     ("GET", "/refer/<slug:slug>/"): lambda u, s: Call("/refer/where/"),
+    # a saved referral draft: the column's own (own) or a helper's (none); JobSlot carries it as .job
+    ("GET", "/refer/drafts/<int:draft_id>/"): lambda u, s: Call(f"/refer/drafts/{s.job.pk}/"),
+    ("POST", "/refer/drafts/<int:draft_id>/"): lambda u, s: Call(f"/refer/drafts/{s.job.pk}/", {"action": "resume"}),
     ("GET", "/law/"): lambda u, s: Call("/law/"),
     ("GET", "/law/offences/"): lambda u, s: Call("/law/offences/"),
     ("GET", "/law/offences/<str:offence_id>/"): lambda u, s: Call("/law/offences/AITCA2004_s4/"),
@@ -339,6 +342,7 @@ API = {
     ("GET", "/api/v1/cases.csv"): lambda u, s: Call("/api/v1/cases.csv"),
     ("GET", "/api/v1/cases/{case_id}"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}"),
     ("GET", "/api/v1/cases/{case_id}/history"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/history"),
+    ("GET", "/api/v1/cases/{case_id}/actions"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/actions"),
     ("POST", "/api/v1/cases/{case_id}/decisions"): lambda u, s: Call(f"/api/v1/cases/{_api_case(s)}/decisions", {
         "kind": "reasonable_grounds", "outcome": "positive", "decided_on": _today().isoformat(),
         "reason_codes": ["indicators_present"]}, json=True),

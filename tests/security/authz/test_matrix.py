@@ -111,6 +111,8 @@ NOTIFICATION = {"/notifications/<int:notification_id>/read/", "/api/v1/notificat
 JOB = {"/jobs/<int:job_id>/", "/jobs/<int:job_id>/retry/", "/jobs/<int:job_id>/bulletin.zip",
        "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/retry"}
 #: Which record of the slot an endpoint is about, when it is not the slot's open case.
+#: A saved referral draft: ``own`` (saved by the column's user), ``none`` (a helper's).
+DRAFT = {"/refer/drafts/<int:draft_id>/"}
 RECORD = {"/reviews/<int:decision_id>/": "review", "/api/v1/cases/{case_id}/decisions/{decision_id}/review": "review",
           "/support/placements/<int:placement_id>/end/": "placement",
           "/api/v1/support/placements/{placement_id}/end": "placement"}
@@ -257,6 +259,10 @@ class Runner:
             job = (self.u.jobs.get(col) if row.relation == "own"
                    else self.u.other_job if row.relation == "none" else None)
             return U.JobSlot(row.relation, job) if job is not None else None
+        if row.endpoint in DRAFT:
+            draft = (self.u.drafts.get(col) if row.relation == "own"
+                     else self.u.other_draft if row.relation == "none" else None)
+            return U.JobSlot(row.relation, draft) if draft is not None else None
         kind = LISTS.get((row.surface, row.method, row.endpoint)) or RECORD.get(row.endpoint, "case")
         child = row.endpoint in CHILD_ONLY
         for slot in self.u.slots.values():

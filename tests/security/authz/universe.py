@@ -25,6 +25,9 @@ decision (its written reasons are a marker too) and is placed with the Salvation
 Every person has a name, date of birth and narrative seen nowhere else (``markers``), so a
 response that shows any of them can be traced to the slot it leaked from.
 
+A column's user who may refer has saved one referral draft (``drafts``), and a helper at the
+Metropolitan Police one (``other_draft``): the draft routes use ``own`` and ``none`` like the jobs.
+
 Each column's user also has one notification addressed to them (``notifications``), and a helper
 has one (``other_notification``): the notification routes are checked with the relations
 ``recipient`` (addressed to the user) and ``none`` (addressed to someone else). Likewise each has
@@ -70,6 +73,7 @@ ROLE_USERS = {
     R.ANALYST: ("m.analyst", "STATS"),
     R.MONITOR: ("m.monitor", "RAPPORTEUR"),
     R.ADMINISTRATOR: ("m.admin", "CARDIFF"),
+    R.TEAM_LEADER: ("m.lead", "SCA"),
 }
 NO_ROLE, ANONYMOUS = "no_role", "anonymous"
 COLUMNS = [*ROLE_USERS, NO_ROLE, ANONYMOUS]
@@ -238,6 +242,9 @@ class Universe:
         taking_part = {op.lead_organisation_id, *op.participating_organisations.values_list("pk", flat=True)}
         return "own_org" if orgs & taking_part else "none"
 
+    drafts: dict[str, object] = field(default_factory=dict)  # column -> a referral draft they saved (referrers only)
+    other_draft: object = None  # saved by a helper, never by a column's user
+
     def intel_relation(self, column: str, slot: IntelSlot) -> str:
         """How an intelligence report relates to the column's user (its handling code decides)."""
         from palermo.intelligence.selectors import report_scope_q
@@ -397,10 +404,21 @@ def build() -> Universe:
                                         object_type="matrix", object_id="helper")
     jobs = {col: _finished_bulletin_job(user) for col, user in users.items()}
     other_job = _finished_bulletin_job(helpers["sca"])
+    drafts = {col: _draft(user) for col, user in users.items() if user.has_perm("nrm.create_referral")}
     return Universe(users=users, helpers=helpers, tokens=tokens, slots=slots, orgs=orgs, notifications=notes,
                     other_notification=other, jobs=jobs, other_job=other_job, intel=(intel := _intel(helpers)),
                     justice=_justice(helpers, intel),
-                    operations=_operations(helpers, orgs))
+                    operations=_operations(helpers, orgs),
+                    drafts=drafts, other_draft=_draft(helpers["met2"]))
+
+
+
+def _draft(user):
+    """A referral saved part-way by ``user`` (only someone who may refer can save one)."""
+    from palermo.drafts.services import referral_draft_save
+
+    return referral_draft_save(actor=user, draft_id=None, answers={"where": {"nation": "england"}},
+                               step="under-18", section=1)
 
 
 def _finished_bulletin_job(user):
