@@ -187,13 +187,14 @@ def test_every_route_and_operation_has_a_row_and_every_row_exists():
     rows = load_matrix()
     in_table = {(r.surface, r.endpoint) for r in rows}
     routes = url_routes()
+    operations = openapi_operations()  # built once: the schema takes seconds to build, and this loop has 400 rows
     missing = sorted(r for r in routes if ("page", r) not in in_table and ("admin", r) not in in_table)
-    missing += sorted(f"{m} {p}" for m, p in openapi_operations() if ("api", p) not in in_table
+    missing += sorted(f"{m} {p}" for m, p in operations if ("api", p) not in in_table
                       or not any(r.method == m and r.endpoint == p for r in rows))
     assert not missing, "Routes or operations with no row in matrix.csv:\n  " + "\n  ".join(missing)
     stale = sorted({f"{r.surface} {r.method} {r.endpoint}" for r in rows
                     if (r.surface in {"page", "admin"} and r.endpoint not in routes)
-                    or (r.surface == "api" and (r.method, r.endpoint) not in openapi_operations())})
+                    or (r.surface == "api" and (r.method, r.endpoint) not in operations)})
     assert not stale, "Rows in matrix.csv for routes that no longer exist:\n  " + "\n  ".join(stale)
     for r in rows:
         bad = {c: v for c, v in r.cells.items() if v not in VALUES}
