@@ -31,6 +31,7 @@ class ProsecutionSummaryOut(Schema):
     court_kind_label: str
     court_name: str
     charged_on: str
+    operation: str | None
 
 
 class ChargeOut(Schema):

@@ -36,6 +36,9 @@ class ProsecutionForm(GovukForm):
                                  help_text=_("For example, Southwark Crown Court"),
                                  error_messages=required(_("Enter the name of the court")),
                                  validators=[text_validator(_("Name of the court"), multiline=False)])
+    operation = forms.CharField(label=_("Operation (optional)"), max_length=20, required=False,
+                                help_text=_("The reference of the operation it arose from, for example OP-2008-000001"),
+                                validators=[text_validator(_("Operation"), multiline=False)])
     charged_on = GovukDateField(subject=_("date of charge"), label=_("Date of charge"),
                                 help_text=_("For example, 27 3 2008"), past_or_today=True)
 
@@ -87,7 +90,7 @@ class ProsecutionForm(GovukForm):
                 {"offence_id": d[f"d{i}_charge_{c}_offence"], "offence_on": d[f"d{i}_charge_{c}_on"]}
                 for c in range(1, CHARGE_ROWS + 1) if d.get(f"d{i}_charge_{c}_offence")]})
         return {"nation": d["nation"], "court_kind": d["court_kind"], "court_name": d["court_name"].strip(),
-                "charged_on": d["charged_on"], "defendants": defendants}
+                "charged_on": d["charged_on"], "defendants": defendants, "operation": (d.get("operation") or "").strip()}
 
     def field_for_service(self, key: str) -> str:
         """``defendants.0.charges.1.offence_id`` → ``d1_charge_2_offence``."""

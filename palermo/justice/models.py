@@ -47,6 +47,9 @@ class Prosecution(models.Model):
     court_kind = models.CharField(max_length=24, choices=COURT_KIND_CHOICES)
     court_name = models.CharField(max_length=100, help_text="The court's name (a public body, not a person)")
     charged_on = models.DateField(db_index=True)
+    operation = models.ForeignKey("operations.Operation", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="prosecutions",
+                                  help_text="The operation the prosecution arose from, if any (seed note §7.3, §7.4)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

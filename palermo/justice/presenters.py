@@ -13,7 +13,8 @@ def prosecution_summary(p) -> dict:
     return {"id": p.pk, "reference": p.reference, "organisation": p.organisation.code, "nation": p.nation,
             "nation_label": NATION_LABELS[p.nation], "court_kind": p.court_kind,
             "court_kind_label": COURT_KIND_LABELS[p.court_kind], "court_name": p.court_name,
-            "charged_on": p.charged_on.isoformat()}
+            "charged_on": p.charged_on.isoformat(),
+            "operation": p.operation.reference if p.operation_id else None}
 
 
 def charge_out(c) -> dict:

@@ -43,6 +43,8 @@ class ProsecutionIn(BaseModel):
     defendants: list[DefendantIn] = Field(min_length=1, max_length=MAX_DEFENDANTS)
     organisation: SingleLine(40) = Field("", description="Your organisation that records it, if you hold the "
                                                          "intelligence role in several")
+    operation: SingleLine(20) = Field("", description="Reference of the operation it arose from (OP-…), if any: "
+                                                      "one your organisation leads or takes part in")
 
 
 class OutcomeIn(BaseModel):

@@ -19,7 +19,7 @@ from palermo.justice.rules import justice_orgs
 def prosecution_list_for_user(*, user) -> QuerySet[Prosecution]:
     """THE selector: the prosecutions ``user`` may see, newest charge first."""
     return (Prosecution.objects.filter(organisation_id__in=justice_orgs(user))
-            .select_related("organisation").order_by("-charged_on", "-id"))
+            .select_related("organisation", "operation").order_by("-charged_on", "-id"))
 
 
 @dataclass
@@ -42,7 +42,7 @@ class ProsecutionView:
 
 
 def _in_scope(*, user, prosecution_id: int) -> Prosecution:
-    p = Prosecution.objects.select_related("organisation").filter(pk=prosecution_id).first()
+    p = Prosecution.objects.select_related("organisation", "operation").filter(pk=prosecution_id).first()
     if p is None:
         raise NotFound("There is no such prosecution")
     if p.organisation_id not in justice_orgs(user):

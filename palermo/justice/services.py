@@ -39,6 +39,14 @@ def _recording_org(actor, code: str) -> Organisation:
     return Organisation.objects.get(pk=orgs[0])
 
 
+def _operation(actor, reference: str):
+    """The operation ``reference`` if the actor's organisation leads or takes part in it, else None
+    (one answer for "no such operation" and "not yours", so the form discloses nothing)."""
+    from palermo.operations.selectors import operation_list_for_user
+
+    return operation_list_for_user(user=actor).filter(reference=reference.strip()).first()
+
+
 def prosecution_errors(*, actor, data: ProsecutionIn) -> dict[str, str]:
     """Field -> message for everything wrong with ``data`` (empty when it can be recorded): the
     court must sit in the nation, dates must be in order and not in the future, each defendant a
@@ -49,6 +57,8 @@ def prosecution_errors(*, actor, data: ProsecutionIn) -> dict[str, str]:
         errors["court_kind"] = "Select a court that sits in the nation whose law applies"
     if data.charged_on > today:
         errors["charged_on"] = "The date of charge must be today or in the past"
+    if data.operation.strip() and _operation(actor, data.operation) is None:
+        errors["operation"] = "Enter the reference of an operation your organisation leads or takes part in"
     ids = [d.entity_id for d in data.defendants]
     visible = set(Entity.objects.filter(visible_entities_q(actor), pk__in=ids, kind=PERSON).values_list("pk", flat=True))
     seen: set[int] = set()
@@ -79,7 +89,8 @@ def prosecution_create(*, actor, data: ProsecutionIn) -> Prosecution:
         raise ValidationFailed("The prosecution has values that need correcting", errors)
     p = Prosecution.objects.create(reference=f"PR-P-{uuid.uuid4().hex[:12]}", organisation=org,
                                    recorded_by=actor, nation=data.nation, court_kind=data.court_kind,
-                                   court_name=data.court_name.strip(), charged_on=data.charged_on)
+                                   court_name=data.court_name.strip(), charged_on=data.charged_on,
+                                   operation=_operation(actor, data.operation) if data.operation.strip() else None)
     p.reference = f"PR-{data.charged_on.year}-{p.pk:06d}"
     p.save(update_fields=["reference"])
     charges = 0
@@ -91,7 +102,7 @@ def prosecution_create(*, actor, data: ProsecutionIn) -> Prosecution:
         charges += len(d.charges)
     audit_record(actor=actor, action="justice.prosecution_create", obj=p, detail={
         "organisation": org.code, "nation": data.nation, "court_kind": data.court_kind,
-        "defendants": len(data.defendants), "charges": charges,
+        "defendants": len(data.defendants), "charges": charges, "operation": p.operation_id,
         "offences": sorted({c.offence_id for d in data.defendants for c in d.charges})})
     return p
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
+from palermo.justice.selectors import prosecution_list_for_user
 from palermo.law.offences import offence_list
 from palermo.operations import forms as F
 from palermo.operations import reference as ref
@@ -81,7 +82,9 @@ def operation_detail(request, operation_id: int):
         "v": view, "aims": ref.labels(ref.AIMS), "premises_kinds": ref.labels(ref.PREMISES_KINDS),
         "asset_kinds": ref.labels(ref.ASSET_KINDS), "nations": NATION_LABELS,
         "offences": {o.id: o.title for o in offence_list()}, "kinds": RECORD_KINDS,
-        "assets": [(a, pounds(a.amount_pence)) for a in view.assets]})
+        "assets": [(a, pounds(a.amount_pence)) for a in view.assets],
+        # prosecutions that arose from it, as far as the justice scope lets this user see them
+        "prosecutions": prosecution_list_for_user(user=request.user).filter(operation_id=operation_id)})
 
 
 class _Kind:
