@@ -358,3 +358,9 @@ if PALERMO_TASKS_BACKEND == "rq":  # needs `pip install django-tasks-rq` and "dj
     RQ_QUEUES = {"default": {"URL": os.environ.get("PALERMO_RQ_QUEUE_URL", "redis://127.0.0.1:6379/0")}}
 # Uploaded import files wait for their job here, encrypted (palermo/jobs/files.py).
 PALERMO_JOB_FILES_DIR = Path(os.environ.get("PALERMO_JOB_FILES_DIR", DATA_DIR / "jobs"))
+
+# API limits per token (palermo/api/ratelimit.py, docs/api.md) and how long an Idempotency-Key's
+# first answer is replayed (palermo/api/idempotency.py): read from the environment, as the README says.
+PALERMO_API_RATE_LIMIT = int(os.environ.get("PALERMO_API_RATE_LIMIT", "600"))
+PALERMO_API_RATE_WINDOW_SECONDS = int(os.environ.get("PALERMO_API_RATE_WINDOW_SECONDS", "60"))
+PALERMO_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("PALERMO_IDEMPOTENCY_TTL_HOURS", "24"))
