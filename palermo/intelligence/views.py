@@ -5,7 +5,6 @@ the selectors (which apply handling codes) or writes through a service. No JavaS
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from palermo.core.audit import audit_record
-from palermo.core.exceptions import NotAllowed, NotFound, ValidationFailed
+from palermo.core.exceptions import ValidationFailed
 from palermo.intelligence import selectors, services
 from palermo.intelligence.export import reports_to_csv
 from palermo.intelligence.forms import ENTITY_ROWS, ReportForm, SearchForm
@@ -25,18 +24,10 @@ from palermo.intelligence.models import ENTITY_KIND_LABELS, LINK_KIND_LABELS
 from palermo.intelligence.network import HEIGHT, WIDTH, neighbourhood_layout
 from palermo.intelligence.rules import can_use_intelligence
 from palermo.intelligence.schemas import ReportIn
+from palermo.web.views.common import or_error as _or_error
 from palermo.web.views.common import requires
 
 NO_ROLE = _lazy("Your role does not include intelligence.")
-
-
-def _or_error(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 @require_GET

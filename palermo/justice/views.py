@@ -5,9 +5,8 @@ through a service. No JavaScript."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
 from palermo.core.audit import audit_record
-from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
+from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.intelligence.models import LAWFUL_REASON_LABELS
 from palermo.justice import selectors, services
 from palermo.justice.export import prosecutions_to_csv, statistics_to_csv
@@ -35,19 +34,11 @@ from palermo.justice.schemas import OutcomeIn, ProsecutionIn, ProsecutionVictimI
 from palermo.justice.statistics import justice_statistics
 from palermo.law.parameters import parameter_history
 from palermo.law.vocab import NATION_LABELS
+from palermo.web.views.common import or_error as _or_error
 from palermo.web.views.common import requires
 
 NO_ROLE = _lazy("Your role does not include prosecutions.")
 NO_STATS = _lazy("Your role does not include justice statistics.")
-
-
-def _or_error(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 def _service_errors(form, exc) -> None:

@@ -5,7 +5,6 @@ Thin: reads through the selectors, writes through the services. No JavaScript.""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import BaseModel
 
 from palermo.core.audit import audit_record
-from palermo.core.exceptions import NotAllowed, NotFound, TransitionRefused, ValidationFailed
+from palermo.core.exceptions import TransitionRefused, ValidationFailed
 from palermo.justice.selectors import prosecution_list_for_user
 from palermo.law.offences import offence_list
 from palermo.operations import forms as F
@@ -25,19 +24,11 @@ from palermo.operations.export import reports_to_csv
 from palermo.operations.models import NATION_LABELS
 from palermo.operations.report import operation_report, pounds
 from palermo.operations.rules import can_record_operations, can_see_operations
+from palermo.web.views.common import or_error as _or_error
 from palermo.web.views.common import requires
 
 NO_ROLE = _lazy("Your role does not include operations.")
 NO_RECORDS = _lazy("Your role does not include recording operations.")
-
-
-def _or_error(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 @require_GET

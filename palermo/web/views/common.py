@@ -24,6 +24,16 @@ def case_or_error(request, case_id: int):
         raise PermissionDenied(_("You do not have access to this case.")) from exc
 
 
+def or_error(fn, **kwargs):
+    """Call a selector or service for a page: its NotFound is 404, its NotAllowed 403."""
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
 def requires(test, message: str):
     """Decorator: signed in (else to the sign-in page), and ``test(user)`` true (else 403)."""
 
