@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from ninja import Schema
+from pydantic import BeforeValidator, Field
 
 from palermo.core.exceptions import ValidationFailed
 
@@ -31,3 +32,18 @@ def _iso_only(value):
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+
+
+class PageIn(Schema):
+    """``?page=&page_size=`` of a list endpoint (50 a page by default, 200 at most)."""
+
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def page_of(qs, params, present) -> dict:
+    """One page of ``qs`` as the list endpoints answer it: the count, the page asked for and its
+    items, each through ``present``."""
+    start = (params.page - 1) * params.page_size
+    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
+            "items": [present(row) for row in qs[start : start + params.page_size]]}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import PageIn, reject_unknown_query
 from palermo.children import services
 from palermo.children.api_schemas import (
     Board,
@@ -55,11 +55,6 @@ class CarePlacementIn(PlacementIn):
 
 class CarePlacementEndIn(PlacementEndIn):
     pass
-
-
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 def _board_user(user) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import IsoDate, reject_unknown_query
+from palermo.api.query import IsoDate, PageIn, page_of, reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
 from palermo.intelligence import selectors, services
@@ -77,11 +77,6 @@ class ReportListOut(Schema):
     items: list[ReportSummaryOut]
 
 
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=200)
-
-
 def _require_role(request) -> None:
     if not can_use_intelligence(request.auth):
         raise NotAllowed("Your role does not include intelligence")
@@ -93,9 +88,7 @@ def list_reports(request, params: Query[PageIn]):
     reject_unknown_query(request, PageIn.model_fields)
     _require_role(request)
     qs = selectors.report_list_for_user(user=request.auth)
-    start = (params.page - 1) * params.page_size
-    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
-            "items": [report_summary(r) for r in qs[start : start + params.page_size]]}
+    return page_of(qs, params, report_summary)
 
 
 @router.post("/intelligence/reports", response={201: ReportOut, **ERRORS},

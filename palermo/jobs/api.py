@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import page_of, reject_unknown_query
 from palermo.api.schemas import ERRORS
 from palermo.jobs import services
 from palermo.jobs.kinds import KINDS
@@ -63,9 +63,7 @@ def _accepted(response: HttpResponse, job) -> tuple[int, dict]:
 def job_list(request, params: Query[ListIn]):
     reject_unknown_query(request, ListIn.model_fields)
     qs = job_list_for_user(user=request.auth)
-    start = (params.page - 1) * params.page_size
-    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
-            "items": [job_out(j) for j in qs[start : start + params.page_size]]}
+    return page_of(qs, params, job_out)
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="One of your jobs: progress and outcome")

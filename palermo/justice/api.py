@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import PageIn, page_of, reject_unknown_query
 from palermo.api.schemas import ERRORS
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed
@@ -73,11 +73,6 @@ class ProsecutionListOut(Schema):
     items: list[ProsecutionSummaryOut]
 
 
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=200)
-
-
 class YearOut(Schema):
     year: int
     proceeded_against: int
@@ -128,9 +123,7 @@ def list_prosecutions(request, params: Query[PageIn]):
     reject_unknown_query(request, PageIn.model_fields)
     _require_role(request)
     qs = selectors.prosecution_list_for_user(user=request.auth)
-    start = (params.page - 1) * params.page_size
-    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
-            "items": [prosecution_summary(p) for p in qs[start: start + params.page_size]]}
+    return page_of(qs, params, prosecution_summary)
 
 
 @router.post("/justice/prosecutions", response={201: ProsecutionOut, **ERRORS},

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import PageIn, page_of, reject_unknown_query
 from palermo.api.schemas import ERRORS
 from palermo.core.audit import audit_record
 from palermo.core.exceptions import NotAllowed, NotFound
@@ -44,11 +44,6 @@ class OperationListOut(Schema):
     page: int
     page_size: int
     items: list[OperationSummaryOut]
-
-
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class PremisesOut(Schema):
@@ -148,9 +143,7 @@ def list_operations(request, params: Query[PageIn]):
     reject_unknown_query(request, PageIn.model_fields)
     _require(request, can_see_operations, "Your role does not include operations")
     qs = selectors.operation_list_for_user(user=request.auth)
-    start = (params.page - 1) * params.page_size
-    return {"count": qs.count(), "page": params.page, "page_size": params.page_size,
-            "items": [_summary(op) for op in qs[start : start + params.page_size]]}
+    return page_of(qs, params, _summary)
 
 
 @router.post("/operations", response={201: OperationOut, **ERRORS}, summary="Record an operation your organisation leads")

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from palermo.api.query import reject_unknown_query
+from palermo.api.query import PageIn, reject_unknown_query
 from palermo.core.audit import audit_record
 from palermo.nrm.api import ERRORS
 from palermo.nrm.selectors import case_get_for_user
@@ -39,11 +39,6 @@ router = Router(tags=["Residence permits"])
 class PermitListIn(Schema):
     expiring: bool = Field(False, description="Only permits due for renewal today (the renewal reminder has come, "
                                               "not yet expired, no renewal applied for)")
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=200)
-
-
-class PageIn(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=200)
 
