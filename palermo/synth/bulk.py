@@ -47,6 +47,7 @@ from palermo.synth.models import SynthRun
 from palermo.synth.namepools import pool
 from palermo.synth.names import SPELLING_VARIANTS
 from palermo.synth.people import _typo
+from palermo.synth.pipeline import default_processes, generators
 from palermo.synth.plan import (
     EXPLOITATION,
     OUTCOMES,
@@ -230,6 +231,24 @@ _STAGE_KIND = {"rg": "reasonable_grounds", "cg": "conclusive_grounds"}
 def batch_write(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, templates, offsets,
                 indexes: _Indexes, now: str) -> dict[str, int]:
     """Write cases ``a`` to ``b - 1`` of the plan; returns the rows written per table."""
+    return batch_insert(batch_rows(plan, staff, base, a, b, templates, offsets, indexes, now))
+
+
+def batch_insert(rows: dict[str, list[tuple]]) -> dict[str, int]:
+    """Insert one batch's rows (from ``batch_rows``) into the six tables; returns the counts."""
+    _insert("people_person", PERSON_COLS, rows["people"])
+    _insert("nrm_referral", REFERRAL_COLS, rows["referrals"])
+    _insert("nrm_referralexploitationtype", ("id", "code", "referral_id"), rows["exploitation"])
+    _insert("nrm_case", CASE_COLS, rows["cases"])
+    _insert("nrm_decision", DECISION_COLS, rows["decisions"])
+    _insert("nrm_casetransition", TRANSITION_COLS, rows["steps"])
+    return {k: len(rows[k]) for k in ("people", "referrals", "cases", "decisions", "steps")}
+
+
+def batch_rows(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, templates, offsets,
+               indexes: _Indexes, now: str) -> dict[str, list[tuple]]:
+    """The rows of cases ``a`` to ``b - 1`` of the plan, as tuples for ``batch_insert``. Pure
+    computation (no database): it runs in the generator process of a pipelined run."""
     dec_off, step_off = offsets
     people, refs, exps, cases, decs, steps = [], [], [], [], [], []
     idents = [recorded_identity(plan, i) for i in range(a, b)]
@@ -318,14 +337,8 @@ def batch_write(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, 
                       rp_start, rp_end, rp_version, cg_earliest, cg_version, cg_decided, rc_due, rc_version,
                       withdrawn_on, withdrawal_reason, now, staff.org_ids[rt.authority_code], rid, "[]", "[]", "[]",
                       None, None))
-    _insert("people_person", PERSON_COLS, people)
-    _insert("nrm_referral", REFERRAL_COLS, refs)
-    _insert("nrm_referralexploitationtype", ("id", "code", "referral_id"), exps)
-    _insert("nrm_case", CASE_COLS, cases)
-    _insert("nrm_decision", DECISION_COLS, decs)
-    _insert("nrm_casetransition", TRANSITION_COLS, steps)
-    return {"people": len(people), "referrals": len(refs), "cases": len(cases), "decisions": len(decs),
-            "steps": len(steps)}
+    return {"people": people, "referrals": refs, "exploitation": exps, "cases": cases, "decisions": decs,
+            "steps": steps}
 
 
 class _BulkPragmas:
@@ -378,12 +391,15 @@ def _base_ids() -> dict[str, int]:
 
 def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, truth: Path | None = None,
               progress: Callable[[int, int], None] | None = None,
-              after_batch: Callable[[int], None] | None = None) -> SynthRun:
+              after_batch: Callable[[int], None] | None = None, processes: int | None = None) -> SynthRun:
     """Generate ``cases`` cases of ``profile`` from ``seed`` into the database, in batches.
 
     Resumes an unfinished run with the same profile, size, seed and batch size; refuses while a
     different run is unfinished. ``progress(done, total)`` is called after each batch;
-    ``after_batch(batch_no)`` too (tests use it to interrupt a run)."""
+    ``after_batch(batch_no)`` too (tests use it to interrupt a run). ``processes``: how many
+    forked processes make the next batches' rows while this one writes (``pipeline.py``; 0:
+    all in this process; default one where there are two cores or more and two batches or more).
+    Raises ``pipeline.GeneratorFailed`` if making a batch fails in a generator process."""
     if connection.vendor != "sqlite":
         raise ValueError("palermo synth writes to SQLite; on PostgreSQL, generate into SQLite and restore a backup")
     prof = profile_load(profile)
@@ -408,18 +424,26 @@ def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, 
     base = {k: int(v) for k, v in run.base_ids.items()}
     if progress:
         progress(min(run.batches_done * batch_size, cases), cases)
-    with _BulkPragmas():
-        for batch in range(run.batches_done, n_batches):
-            a, b = batch * batch_size, min(cases, (batch + 1) * batch_size)
-            now = timezone.now().isoformat(sep=" ")
+
+    def rows_of(batch: int) -> dict[str, list[tuple]]:
+        a, b = batch * batch_size, min(cases, (batch + 1) * batch_size)
+        return batch_rows(plan, staff, base, a, b, templates, offsets, indexes, timezone.now().isoformat(sep=" "))
+
+    todo = range(run.batches_done, n_batches)
+    if processes is None:
+        processes = default_processes() if len(todo) > 1 else 0
+    with _BulkPragmas(), generators(rows_of, todo, processes) as made:
+        for batch in todo:
+            rows = made.get(batch)
             with transaction.atomic():
-                counts = batch_write(plan, staff, base, a, b, templates, offsets, indexes, now)
+                counts = batch_insert(rows)
                 audit_record(actor=staff.run_user, action="synth.batch", obj=run, detail={"batch": batch, **counts})
                 SynthRun.objects.filter(pk=run.pk).update(batches_done=batch + 1)
                 if after_batch:
                     after_batch(batch)
+            del rows
             if progress:
-                progress(b, cases)
+                progress(min(cases, (batch + 1) * batch_size), cases)
     with transaction.atomic():
         _indexes_build(run.deferred_indexes)
         SynthRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
