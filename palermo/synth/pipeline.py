@@ -26,6 +26,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import time
 import traceback
 from collections.abc import Callable, Iterable
 
@@ -73,6 +74,7 @@ class InProcess:
 
     def __init__(self, make: Callable[[int], dict], batches: Iterable[int]):
         self.make = make
+        self.waited = 0.0
 
     def get(self, batch: int) -> dict:
         return self.make(batch)
@@ -94,6 +96,7 @@ class Generators:
         self.n = max(1, processes)
         self.conns, self.procs = [], []
         self.asked = 0  # how many of ``todo`` have been asked for
+        self.waited = 0.0  # seconds the writer spent waiting for a batch
         parent_pid = os.getpid()
         try:
             for _ in range(self.n):
@@ -118,6 +121,7 @@ class Generators:
     def get(self, batch: int) -> dict:
         k = self.todo.index(batch)
         worker = k % self.n
+        t0 = time.perf_counter()
         try:
             kind, got, payload = self.conns[worker].recv()
         except (EOFError, OSError) as exc:
@@ -128,6 +132,7 @@ class Generators:
         if kind == "error":
             raise GeneratorFailed(f"making batch {got} failed in the synth generator process; nothing of that batch "
                                   f"was written:\n{payload}")
+        self.waited += time.perf_counter() - t0
         if self.asked < len(self.todo):
             self._ask()
         return payload
@@ -162,6 +167,8 @@ def generators(make: Callable[[int], dict], batches: Iterable[int], processes: i
 
 
 def default_processes() -> int:
-    """One generator process beside the writer where there are at least two cores, else none."""
+    """As many generator processes as cores (at most 4) beside the writer, none on one core:
+    making a batch costs the generators about four times what writing it costs the writer
+    (docs/synth.md, "Speed"), so on two cores two generators keep both cores busy."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 1 if cores >= 2 else 0
+    return min(4, cores) if cores >= 2 else 0

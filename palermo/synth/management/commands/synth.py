@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError("--as is for --background")
         if opts["processes"] is not None and opts["processes"] < 0:
             raise CommandError("--processes must be 0 or more")
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), disable=opts["no_progress"]) as bar:
             task = bar.add_task(f"synth {opts['profile']}", total=cases)
@@ -71,6 +72,10 @@ class Command(BaseCommand):
         took = time.perf_counter() - t0
         self.stdout.write(f"{cases:,} cases of {opts['profile']} (seed {opts['seed']}) in {took:.1f} s "
                           f"({cases / took:,.0f} cases/s); run {run.pk}")
+        own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        cpu = [u.ru_utime + u.ru_stime - (v.ru_utime + v.ru_stime) for u, v in zip((own, children), cpu0, strict=True)]
+        self.stdout.write(f"CPU: this process {cpu[0]:.1f} s, {run.generator_processes} generator process(es) "
+                          f"{cpu[1]:.1f} s; waited {run.waited_for_batches:.1f} s for batches")
 
     def _background(self, opts, cases: int) -> None:
         """Queue a ``synth`` job of the ``--as`` administrator's (synth is an operator command)."""
