@@ -157,13 +157,13 @@ def recorded_identity(plan: Plan, i: int) -> tuple[str, str, str | None, str]:
 def _error_rates(plan: Plan) -> dict[str, float]:
     """The profile's error rates, once per plan, rounded to float32 as the draws are: ``u < rate``
     on the Python floats is then exactly NumPy's float32 comparison of the draw with the rate."""
-    rates = plan.memo.get("error_rates")
-    if rates is None:
-        rates = plan.memo["error_rates"] = {
+    cached = plan.memo.get("error_rates")
+    if cached is None or cached[0] is not plan.profile:  # a copy of the plan may carry another profile
+        cached = plan.memo["error_rates"] = (plan.profile, {
             k: float(np.float32(plan.profile.error_rate(k))) for k in (
                 "variant", "drop_diacritics", "typo", "swap_names_family_first", "swap_names_other", "missing_dob",
-                "placeholder_dob")}
-    return rates
+                "placeholder_dob")})
+    return cached[1]
 
 
 def _pseudonym(person_id: int) -> str:
