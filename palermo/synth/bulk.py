@@ -530,6 +530,9 @@ def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, 
     def staged_of(batch: int) -> tuple[dict[str, int], bytes]:  # in a generator process
         return batch_staged(rows_of(batch))
 
+    # Keys read (or, in a new data folder, created) here, once, before any generator is forked:
+    # the generators inherit them and never race each other to create the key file.
+    crypto.encryption_keys()
     todo = range(run.batches_done, n_batches)
     if processes is None:
         processes = default_processes() if len(todo) > 1 else 0
