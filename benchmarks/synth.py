@@ -11,7 +11,9 @@ For each size, on a fresh SQLite database (a copy of one migrated template):
    ``executemany`` into the same tables of another fresh copy, with the same PRAGMAs, batches
    and index deferral (secondary indexes dropped, built again at the end): what SQLite alone
    costs;
-3. peak resident memory of the process (``ru_maxrss``) after each size.
+3. peak resident memory of the process (``ru_maxrss``) after each size;
+4. CPU seconds of the writing process and of the generator processes (``synth/pipeline.py``),
+   and how long the writer waited for batches (the pipeline's balance).
 With several sizes it fits the growth exponent (time ∝ cases^k). ``run(sizes)`` returns the
 figures as a dict for the runner (``benchmarks/results/latest.json``).
 """
@@ -57,6 +59,12 @@ def _setup() -> Path:
     staff_load()  # organisations and staff in the template, as a first run would make them
     connection.close()
     return tmp
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (the generators)."""
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def _use(path: Path) -> None:
@@ -122,17 +130,23 @@ def run(sizes: list[int], *, profile: str = "uk-2023", batch_size: int = 50_000,
         plan_make(profile_load(profile), n, seed)
         plan_s = time.perf_counter() - t0
         _use(db)
+        cpu0 = _cpu()
         t0 = time.perf_counter()
         run_ = synth_run(profile=profile, cases=n, seed=seed, batch_size=batch_size, truth=tmp / f"truth-{n}.csv")
         took = time.perf_counter() - t0
+        own, gen = (a - b for a, b in zip(_cpu(), cpu0, strict=True))
         _use(tmp / "template.sqlite3")
         floor = _floor(db, floor_db, run_.base_ids, batch_size)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results.append({"cases": n, "seconds": round(took, 2), "cases_per_s": round(n / took), "plan_seconds": round(plan_s, 2),
                         "floor_seconds": round(floor, 2), "floor_cases_per_s": round(n / floor),
-                        "share_of_floor_rate": round(floor / took, 3), "peak_rss_mb": round(rss)})
+                        "share_of_floor_rate": round(floor / took, 3), "peak_rss_mb": round(rss),
+                        "generator_processes": run_.generator_processes, "cpu_writer_s": round(own, 2),
+                        "cpu_generators_s": round(gen, 2), "writer_waited_s": round(run_.waited_for_batches, 2)})
         print(f"synth {profile} {n:>9,} cases: {took:8.2f} s  {n / took:>9,.0f} cases/s   "
               f"(of which plan alone {plan_s:.2f} s)   peak RSS {rss:,.0f} MB", flush=True)
+        print(f"  CPU: writer {own:.2f} s, {run_.generator_processes} generator process(es) {gen:.2f} s; "
+              f"the writer waited {run_.waited_for_batches:.2f} s for batches", flush=True)
         print(f"  floor: raw executemany of the same rows {floor:8.2f} s  {n / floor:>9,.0f} cases/s   "
               f"synth runs at {floor / took:.0%} of the floor's rate ({took / floor:.2f}× its time)", flush=True)
         for p in (db, floor_db):

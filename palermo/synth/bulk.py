@@ -19,12 +19,14 @@ per-object events. The truth — which records are the same person — goes to a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
 import json
 import os
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,7 @@ from palermo.synth.models import SynthRun
 from palermo.synth.namepools import pool
 from palermo.synth.names import SPELLING_VARIANTS
 from palermo.synth.people import _typo
+from palermo.synth.pipeline import default_processes, generators
 from palermo.synth.plan import (
     EXPLOITATION,
     OUTCOMES,
@@ -122,33 +125,45 @@ def recorded_identity(plan: Plan, i: int) -> tuple[str, str, str | None, str]:
     person's, with the recording errors its draws and the profile's rates give (transliteration
     variants, diacritics dropped, given and family names swapped, a typing error, a placeholder
     birthday of 1 January, a date of birth not recorded). Returns (given, family, dob, precision)."""
-    profile, u = plan.profile, plan.errors_u[i]
-    iso3 = plan.nationalities[plan.nationality[i]]
-    p = pool(iso3)
+    rates = _error_rates(plan)
+    row = plan.errors_u[i]
+    u = row.tolist()  # Python floats: exact float32 values, compared with float32 rates as before
+    p = pool(plan.nationalities[plan.nationality[i]])
     given = (p.female if plan.sex[i] == 0 else p.male)[plan.given_idx[i]]
     family = p.family[plan.family_idx[i]]
-    if u[0] < profile.error_rate("variant"):
+    if u[0] < rates["variant"]:
         def vary(name: str) -> str:
-            return " ".join(SPELLING_VARIANTS[t][int(u[1] * len(SPELLING_VARIANTS[t]))] if t in SPELLING_VARIANTS else t
+            return " ".join(SPELLING_VARIANTS[t][int(row[1] * len(SPELLING_VARIANTS[t]))] if t in SPELLING_VARIANTS else t
                             for t in name.split())
         given, family = vary(given), vary(family)
-    if u[2] < profile.error_rate("drop_diacritics"):
+    if u[2] < rates["drop_diacritics"]:
         given, family = unidecode(given), unidecode(family)
-    if u[4] < profile.error_rate("typo"):
+    if u[4] < rates["typo"]:
         rng = random.Random(plan.seed * 1_000_003 + i)
         if u[5] < 0.5:
             given = _typo(rng, given)
         else:
             family = _typo(rng, family)
-    swap = profile.error_rate("swap_names_family_first" if p.family_first else "swap_names_other")
-    if u[3] < swap:
+    if u[3] < rates["swap_names_family_first" if p.family_first else "swap_names_other"]:
         given, family = family, given
     dob = plan.dob[i]
-    if u[7] < profile.error_rate("missing_dob"):
+    if u[7] < rates["missing_dob"]:
         return given, family, None, "unknown"
-    if u[6] < profile.error_rate("placeholder_dob"):
+    if u[6] < rates["placeholder_dob"]:
         return given, family, f"{str(dob)[:4]}-01-01", "estimated"
     return given, family, str(dob), "exact"
+
+
+def _error_rates(plan: Plan) -> dict[str, float]:
+    """The profile's error rates, once per plan, rounded to float32 as the draws are: ``u < rate``
+    on the Python floats is then exactly NumPy's float32 comparison of the draw with the rate."""
+    cached = plan.memo.get("error_rates")
+    if cached is None or cached[0] is not plan.profile:  # a copy of the plan may carry another profile
+        cached = plan.memo["error_rates"] = (plan.profile, {
+            k: float(np.float32(plan.profile.error_rate(k))) for k in (
+                "variant", "drop_diacritics", "typo", "swap_names_family_first", "swap_names_other", "missing_dob",
+                "placeholder_dob")})
+    return cached[1]
 
 
 def _pseudonym(person_id: int) -> str:
@@ -165,6 +180,8 @@ class _Indexes:
     def __init__(self):
         self.norm: dict[str, str] = {}
         self.mac = hmac.new(crypto.blind_index_key(), digestmod=hashlib.sha256)
+        self.family_memo: dict[str, str] = {}
+        self.dob_memo: dict[str, str] = {}
 
     def _norm(self, value: str) -> str:
         out = self.norm.get(value)
@@ -179,10 +196,19 @@ class _Indexes:
         h.update(f"{purpose}\x1f{norm}".encode())
         return h.hexdigest()[:40]
 
+    def _memo(self, memo: dict[str, str], purpose: str, norm: str) -> str:
+        out = memo.get(norm)
+        if out is None:
+            out = memo[norm] = self._hash(purpose, norm)
+        return out
+
     def of(self, given: str, family: str, dob: str | None) -> tuple[str, str, str]:
+        # family names and dates of birth repeat (a few thousand, tens of thousands): each
+        # hashed once; full names are mostly distinct, hashed each time (no unbounded memo)
         ng, nf = self._norm(given), self._norm(family)
         full = " ".join(sorted(f"{ng} {nf}".split()))
-        return self._hash("family_name", nf), self._hash("full_name", full), self._hash("dob", dob or "")
+        return (self._memo(self.family_memo, "family_name", nf), self._hash("full_name", full),
+                self._memo(self.dob_memo, "dob", dob or ""))
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -230,6 +256,89 @@ _STAGE_KIND = {"rg": "reasonable_grounds", "cg": "conclusive_grounds"}
 def batch_write(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, templates, offsets,
                 indexes: _Indexes, now: str) -> dict[str, int]:
     """Write cases ``a`` to ``b - 1`` of the plan; returns the rows written per table."""
+    return batch_insert(batch_rows(plan, staff, base, a, b, templates, offsets, indexes, now))
+
+
+WRITTEN = (("people", "people_person", PERSON_COLS), ("referrals", "nrm_referral", REFERRAL_COLS),
+           ("exploitation", "nrm_referralexploitationtype", ("id", "code", "referral_id")),
+           ("cases", "nrm_case", CASE_COLS), ("decisions", "nrm_decision", DECISION_COLS),
+           ("steps", "nrm_casetransition", TRANSITION_COLS))
+COUNTED = ("people", "referrals", "cases", "decisions", "steps")
+
+
+def _cols(columns: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def batch_insert(rows: dict[str, list[tuple]]) -> dict[str, int]:
+    """Insert one batch's rows (from ``batch_rows``) into the six tables; returns the counts."""
+    for name, table, columns in WRITTEN:
+        _insert(table, columns, rows[name])
+    return {k: len(rows[k]) for k in COUNTED}
+
+
+def batch_staged(rows: dict[str, list[tuple]]) -> tuple[dict[str, int], bytes]:
+    """One batch's rows as a serialized in-memory SQLite database (``sqlite3.Connection.serialize``)
+    of the six tables, for ``batch_insert_staged`` in the writing process: one ``bytes`` crosses
+    the pipe instead of millions of pickled values, and the writer copies rows with
+    ``INSERT … SELECT`` in SQLite's C instead of binding each value from Python. The staging
+    columns have no declared type (no affinity), so each value is stored exactly as bound and
+    the real table converts it exactly as it would the bound value."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for name, table, columns in WRITTEN:
+            db.execute(f'CREATE TABLE "{table}" ({_cols(columns)})')
+            db.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(columns))})', rows[name])
+        db.commit()
+        return {k: len(rows[k]) for k in COUNTED}, db.serialize()
+    finally:
+        db.close()
+
+
+class _Stage:
+    """The writer's side of ``batch_staged``: an in-memory database attached to the connection
+    as ``synth_stage`` for the run; ``load`` puts a batch's serialized tables in it (outside the
+    batch's transaction), ``insert`` copies them into the real tables (inside it)."""
+
+    def __enter__(self):
+        connection.ensure_connection()
+        self.raw = connection.connection
+        if not any(row[1] == "synth_stage" for row in self.raw.execute("PRAGMA database_list")):
+            self.raw.execute("ATTACH DATABASE ':memory:' AS synth_stage")
+        self.batch = None
+        return self
+
+    def load(self, batch: int, data: bytes) -> None:
+        self.raw.deserialize(data, name="synth_stage")
+        self.batch = batch
+
+    def insert(self) -> None:
+        # the batch number in the text: a new statement each batch, never one prepared against
+        # the previous batch's staging database (each has the same schema cookie)
+        with connection.cursor() as cur:
+            for _name, table, columns in WRITTEN:
+                cur.execute(f'INSERT INTO main."{table}" ({_cols(columns)}) SELECT {_cols(columns)} '  # noqa: S608
+                            f'FROM synth_stage."{table}" ORDER BY rowid /* batch {self.batch} */')
+
+    def __exit__(self, *exc):
+        try:
+            self.raw.execute("DETACH DATABASE synth_stage")
+        except sqlite3.OperationalError:  # inside a caller's transaction (tests): emptied, left attached
+            self.raw.deserialize(_empty_stage(), name="synth_stage")
+
+
+def _empty_stage() -> bytes:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE empty (x)")
+    data = db.serialize()
+    db.close()
+    return data
+
+
+def batch_rows(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, templates, offsets,
+               indexes: _Indexes, now: str) -> dict[str, list[tuple]]:
+    """The rows of cases ``a`` to ``b - 1`` of the plan, as tuples for ``batch_insert``. Pure
+    computation (no database): it runs in the generator process of a pipelined run."""
     dec_off, step_off = offsets
     people, refs, exps, cases, decs, steps = [], [], [], [], [], []
     idents = [recorded_identity(plan, i) for i in range(a, b)]
@@ -318,14 +427,8 @@ def batch_write(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, 
                       rp_start, rp_end, rp_version, cg_earliest, cg_version, cg_decided, rc_due, rc_version,
                       withdrawn_on, withdrawal_reason, now, staff.org_ids[rt.authority_code], rid, "[]", "[]", "[]",
                       None, None))
-    _insert("people_person", PERSON_COLS, people)
-    _insert("nrm_referral", REFERRAL_COLS, refs)
-    _insert("nrm_referralexploitationtype", ("id", "code", "referral_id"), exps)
-    _insert("nrm_case", CASE_COLS, cases)
-    _insert("nrm_decision", DECISION_COLS, decs)
-    _insert("nrm_casetransition", TRANSITION_COLS, steps)
-    return {"people": len(people), "referrals": len(refs), "cases": len(cases), "decisions": len(decs),
-            "steps": len(steps)}
+    return {"people": people, "referrals": refs, "exploitation": exps, "cases": cases, "decisions": decs,
+            "steps": steps}
 
 
 class _BulkPragmas:
@@ -372,18 +475,29 @@ def _indexes_build(indexes: list[list[str]]) -> None:
             cur.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
+def _batch_done(run: SynthRun, staff: Staff, batch: int, counts: dict[str, int], after_batch) -> None:
+    """In the batch's transaction, after its rows: its audit event and the run's checkpoint."""
+    audit_record(actor=staff.run_user, action="synth.batch", obj=run, detail={"batch": batch, **counts})
+    SynthRun.objects.filter(pk=run.pk).update(batches_done=batch + 1)
+    if after_batch:
+        after_batch(batch)
+
+
 def _base_ids() -> dict[str, int]:
     return {k: (m.objects.aggregate(m=Max("id"))["m"] or 0) + 1 for k, m in TABLES.items()}
 
 
 def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, truth: Path | None = None,
               progress: Callable[[int, int], None] | None = None,
-              after_batch: Callable[[int], None] | None = None) -> SynthRun:
+              after_batch: Callable[[int], None] | None = None, processes: int | None = None) -> SynthRun:
     """Generate ``cases`` cases of ``profile`` from ``seed`` into the database, in batches.
 
     Resumes an unfinished run with the same profile, size, seed and batch size; refuses while a
     different run is unfinished. ``progress(done, total)`` is called after each batch;
-    ``after_batch(batch_no)`` too (tests use it to interrupt a run)."""
+    ``after_batch(batch_no)`` too (tests use it to interrupt a run). ``processes``: how many
+    forked processes make the next batches' rows while this one writes (``pipeline.py``; 0:
+    all in this process; default one where there are two cores or more and two batches or more).
+    Raises ``pipeline.GeneratorFailed`` if making a batch fails in a generator process."""
     if connection.vendor != "sqlite":
         raise ValueError("palermo synth writes to SQLite; on PostgreSQL, generate into SQLite and restore a backup")
     prof = profile_load(profile)
@@ -408,23 +522,44 @@ def synth_run(*, profile: str, cases: int, seed: int, batch_size: int = 50_000, 
     base = {k: int(v) for k, v in run.base_ids.items()}
     if progress:
         progress(min(run.batches_done * batch_size, cases), cases)
-    with _BulkPragmas():
-        for batch in range(run.batches_done, n_batches):
-            a, b = batch * batch_size, min(cases, (batch + 1) * batch_size)
-            now = timezone.now().isoformat(sep=" ")
-            with transaction.atomic():
-                counts = batch_write(plan, staff, base, a, b, templates, offsets, indexes, now)
-                audit_record(actor=staff.run_user, action="synth.batch", obj=run, detail={"batch": batch, **counts})
-                SynthRun.objects.filter(pk=run.pk).update(batches_done=batch + 1)
-                if after_batch:
-                    after_batch(batch)
+
+    def rows_of(batch: int) -> dict[str, list[tuple]]:
+        a, b = batch * batch_size, min(cases, (batch + 1) * batch_size)
+        return batch_rows(plan, staff, base, a, b, templates, offsets, indexes, timezone.now().isoformat(sep=" "))
+
+    def staged_of(batch: int) -> tuple[dict[str, int], bytes]:  # in a generator process
+        return batch_staged(rows_of(batch))
+
+    # Keys read (or, in a new data folder, created) here, once, before any generator is forked:
+    # the generators inherit them and never race each other to create the key file.
+    crypto.encryption_keys()
+    todo = range(run.batches_done, n_batches)
+    if processes is None:
+        processes = default_processes() if len(todo) > 1 else 0
+    with (_BulkPragmas(), _Stage() if processes else contextlib.nullcontext() as stage,
+          generators(staged_of if processes else rows_of, todo, processes) as made):
+        for batch in todo:
+            got = made.get(batch)
+            if processes:
+                counts, data = got
+                stage.load(batch, data)
+                del data
+                with transaction.atomic():
+                    stage.insert()
+                    _batch_done(run, staff, batch, counts, after_batch)
+            else:
+                with transaction.atomic():
+                    _batch_done(run, staff, batch, batch_insert(got), after_batch)
+            del got
             if progress:
-                progress(b, cases)
+                progress(min(cases, (batch + 1) * batch_size), cases)
+        waited = made.waited
     with transaction.atomic():
         _indexes_build(run.deferred_indexes)
         SynthRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
         audit_record(actor=staff.run_user, action="synth.finish", obj=run, detail={"cases": cases})
     run.refresh_from_db()
+    run.generator_processes, run.waited_for_batches = processes, waited  # for the command's summary
     truth_write(plan, base, truth or Path(settings.DATA_DIR) / f"synth-truth-run{run.pk}.csv")
     return run
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from pathlib import Path
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=50_000)
         parser.add_argument("--truth", type=Path, default=None,
                             help="where to write which records are the same person (default: in the data folder)")
+        parser.add_argument("--processes", type=int, default=None,
+                            help="processes making the next batches while this one writes (default: 1 with two "
+                                 "cores or more; 0: everything in this process)")
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument("--background", action="store_true",
                             help="queue the run as a job (see Your jobs) for `palermo worker`, instead of running it now")
@@ -42,6 +46,7 @@ class Command(BaseCommand):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         from palermo.synth.bulk import synth_run
+        from palermo.synth.pipeline import GeneratorFailed
         from palermo.synth.profile import profile_load
 
         try:
@@ -52,18 +57,25 @@ class Command(BaseCommand):
             return self._background(opts, cases)
         if opts["username"]:
             raise CommandError("--as is for --background")
-        t0 = time.perf_counter()
+        if opts["processes"] is not None and opts["processes"] < 0:
+            raise CommandError("--processes must be 0 or more")
+        t0, cpu0 = time.perf_counter(), (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), disable=opts["no_progress"]) as bar:
             task = bar.add_task(f"synth {opts['profile']}", total=cases)
             try:
                 run = synth_run(profile=opts["profile"], cases=cases, seed=opts["seed"], batch_size=opts["batch_size"],
-                                truth=opts["truth"], progress=lambda done, total: bar.update(task, completed=done))
-            except ValueError as exc:
+                                truth=opts["truth"], progress=lambda done, total: bar.update(task, completed=done),
+                                processes=opts["processes"])
+            except (ValueError, GeneratorFailed) as exc:
                 raise CommandError(str(exc)) from exc
         took = time.perf_counter() - t0
         self.stdout.write(f"{cases:,} cases of {opts['profile']} (seed {opts['seed']}) in {took:.1f} s "
                           f"({cases / took:,.0f} cases/s); run {run.pk}")
+        own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        cpu = [u.ru_utime + u.ru_stime - (v.ru_utime + v.ru_stime) for u, v in zip((own, children), cpu0, strict=True)]
+        self.stdout.write(f"CPU: this process {cpu[0]:.1f} s, {run.generator_processes} generator process(es) "
+                          f"{cpu[1]:.1f} s; waited {run.waited_for_batches:.1f} s for batches")
 
     def _background(self, opts, cases: int) -> None:
         """Queue a ``synth`` job of the ``--as`` administrator's (synth is an operator command)."""
