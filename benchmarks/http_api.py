@@ -2,7 +2,8 @@
 same server in the same run (these machines are shared and noisy: compare ratios).
 
     .venv/bin/python benchmarks/http_api.py [--cases 10000] [--seconds 15] [--clients 8] [--workers 2]
-    sh scripts/with_postgres.sh .venv/bin/python benchmarks/http_api.py …   # on PostgreSQL
+    .venv/bin/python benchmarks/http_api.py --postgres …   # on a throwaway PostgreSQL (needs root)
+    sh scripts/with_postgres.sh .venv/bin/python benchmarks/http_api.py …   # the same
 
 (Named ``http_api.py``, not ``http.py``: a script's folder comes first on ``sys.path``, so a
 ``benchmarks/http.py`` would shadow the standard library's ``http`` for every benchmark.)
@@ -296,7 +297,10 @@ def setup_database(cases: int, service_cases: int = 500) -> tuple[dict, str]:
 
 
 def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: int = 2, threads: int = 1,
-        compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500, probe: bool = False) -> dict:
+        compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500, probe: bool = False,
+        postgres: bool = False) -> dict:
+    """``postgres`` only says the run was asked for on PostgreSQL (``main`` re-runs the script under
+    scripts/with_postgres.sh): the database is whatever DATABASE_URL names."""
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-http-"))
     for k, v in TEST_ENV.items():
         os.environ.setdefault(k, v)
@@ -363,7 +367,8 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
         if ours["errors"] or floor["errors"]:
             notes.append(f"{label}: errors {ours['errors']} (floor {floor['errors']})")
 
-    print(f"  serving with {workers} workers × {threads} threads, {clients} clients, {seconds:g} s a measure", flush=True)
+    print(f"  serving with {workers} workers × {threads} threads, {clients} clients, {seconds:g} s a measure, on "
+          f"{vendor}; load average {os.getloadavg()[0]:.1f}", flush=True)
     with Server(env, tmp, workers=workers, threads=threads, link_on_referral=False, probe=probe_dir) as srv:
         pair("read GET /api/v1/cases (50, filters)", read_api, read_floor, srv.base, 0.40, "read")
         pair("write POST /api/v1/referrals, no linkage on the request", write_api, write_floor, srv.base, 0.25,
@@ -391,10 +396,18 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
     options = {"cases": cases, "seconds": seconds, "clients": clients, "workers": workers, "threads": threads,
                "service_cases": service_cases, "probe": probe}
     return result("http_api", options, measures, database=vendor, notes=notes, runs=runs,
-                  setup={"cases_load_seconds": tokens["load_seconds"]})
+                  setup={"cases_load_seconds": tokens["load_seconds"], "load_average_end": os.getloadavg()})
 
 
 def main() -> None:
+    if "--postgres" in sys.argv[1:]:
+        # The same run on a throwaway PostgreSQL cluster (scripts/with_postgres.sh sets DATABASE_URL
+        # and removes the cluster afterwards; needs root, as `make test-pg`).
+        argv = [a for a in sys.argv[1:] if a != "--postgres"]
+        if not os.environ.get("DATABASE_URL"):
+            os.execvp("sh", ["sh", str(ROOT / "scripts" / "with_postgres.sh"), sys.executable, str(Path(__file__).resolve()),
+                             *argv])
+        sys.argv[1:] = argv
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seconds", type=float, default=15)
@@ -405,6 +418,8 @@ def main() -> None:
     ap.add_argument("--skip-link", action="store_true", help="leave out the write with linkage scored on commit")
     ap.add_argument("--service-cases", type=int, default=500,
                     help="cases loaded through the services; the rest up to --cases are copies of them")
+    ap.add_argument("--postgres", action="store_true",
+                    help="run on a throwaway PostgreSQL cluster (scripts/with_postgres.sh; needs root)")
     ap.add_argument("--probe", action="store_true",
                     help="time each request inside the server (CPU, GC, SQL, writes, connection; "
                          "benchmarks/http_floor/probe.py) and print what the slowest 1%% spent it on")

@@ -1,0 +1,75 @@
+"""palermo/core/gc_freeze.py: a server worker freezes its long-lived objects out of full garbage
+collections after its first requests, and only then (issue 12's read p99)."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from django.core.signals import request_finished
+
+from palermo.core import gc_freeze
+
+
+def _listening() -> bool:
+    return any(r[0][0] == "palermo.core.gc_freeze" for r in request_finished.receivers)
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    monkeypatch.setattr(gc_freeze, "_served", 0)
+    yield
+    request_finished.disconnect(dispatch_uid="palermo.core.gc_freeze")
+    gc.unfreeze()
+
+
+def test_freezes_after_the_first_request_and_again_later_then_stops_listening(fresh, monkeypatch):
+    monkeypatch.delenv("PALERMO_GC_FREEZE", raising=False)
+    monkeypatch.setattr(gc_freeze, "FREEZE_AFTER", (1, 3))
+    gc.unfreeze()
+    assert gc_freeze.install() is True
+    assert gc.get_freeze_count() == 0
+    request_finished.send(sender=None)
+    first = gc.get_freeze_count()
+    assert first > 0  # the application's objects, out of the collector's walks
+    kept = [[i] for i in range(1000)]  # built by a later request
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() == first  # the second request: nothing
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() > first + len(kept) // 2  # the last freeze takes what was built since
+    assert not _listening()
+    request_finished.send(sender=None)
+    assert gc_freeze._served == 3  # no longer counting
+
+
+def test_collector_still_frees_cycles_made_after_the_freeze(fresh, monkeypatch):
+    monkeypatch.setattr(gc_freeze, "FREEZE_AFTER", (1,))
+    gc_freeze.install()
+    request_finished.send(sender=None)
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    del a, b
+    assert gc.collect() >= 2
+
+
+def test_turned_off_by_the_environment(fresh, monkeypatch):
+    monkeypatch.setenv("PALERMO_GC_FREEZE", "0")
+    gc.unfreeze()
+    assert gc_freeze.install() is False
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_wsgi_entry_point_installs_it(fresh, monkeypatch):
+    import importlib
+
+    import palermo.wsgi  # the server's entry point
+
+    monkeypatch.delenv("PALERMO_GC_FREEZE", raising=False)
+    request_finished.disconnect(dispatch_uid="palermo.core.gc_freeze")
+    importlib.reload(palermo.wsgi)
+    assert _listening()  # (the fixture disconnects it: the test process keeps its collector as it is)
