@@ -127,6 +127,7 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
 
     latencies: list[float] = []
     errors: dict[int, int] = {}
+    sent = [0]
     start = time.perf_counter()
     t_count, t_end = start + warmup, start + warmup + seconds
 
@@ -137,6 +138,7 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
                 method, url, kwargs = make_request(rng)
                 resp = await client.request(method, url, **kwargs)
                 done = time.perf_counter()
+                sent[0] += 1
                 if resp.status_code >= 400:
                     errors[resp.status_code] = errors.get(resp.status_code, 0) + 1
                     if errors[resp.status_code] == 1:
@@ -144,11 +146,14 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
                 elif now >= t_count and done <= t_end:
                     latencies.append(done - now)
 
+    cpu0 = time.process_time()
     await asyncio.gather(*(one(i) for i in range(clients)))
+    # the clients' own CPU (they share the machine's cores with the server): per request sent
+    client_cpu = (time.process_time() - cpu0) / max(1, sent[0])
     # the same window in wall-clock time, to pick the server's probe lines (``--probe``)
     window = (time.time() - (time.perf_counter() - t_count), time.time() - (time.perf_counter() - t_end))
     return {"requests": len(latencies), "rate": len(latencies) / seconds, "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99), "errors": errors, "window": window}
+            "p99": percentile(latencies, 0.99), "errors": errors, "window": window, "client_cpu": client_cpu}
 
 
 def drive(base: str, make_request, *, clients: int, seconds: float, warmup: float = 2.0) -> dict:
@@ -351,7 +356,8 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
             rng = random.Random(0)
             for side, fn, res in (("api", api_fn, ours), ("floor", floor_fn, floor)):
                 res["probe"] = probe_summary(probe_dir, fn(rng)[1], res["window"])
-                print(f"    probe {side}: {format_probe(res['probe'])}", flush=True)
+                print(f"    probe {side}: {format_probe(res['probe'])}; the clients' CPU "
+                      f"{res['client_cpu'] * 1000:.1f} ms a request", flush=True)
         share = ours["rate"] / floor["rate"] if floor["rate"] else 0
         def ms(x):
             return "–" if x is None else f"{x * 1000:.0f} ms"

@@ -23,27 +23,31 @@ def fresh(monkeypatch):
     gc.unfreeze()
 
 
-def test_freezes_after_the_first_request_and_again_later_then_stops_listening(fresh, monkeypatch):
+def test_freezes_after_the_1st_2nd_4th_request_and_so_on_then_stops_listening(fresh, monkeypatch):
     monkeypatch.delenv("PALERMO_GC_FREEZE", raising=False)
-    monkeypatch.setattr(gc_freeze, "FREEZE_AFTER", (1, 3))
+    monkeypatch.setattr(gc_freeze, "FREEZE_UNTIL", 8)
     gc.unfreeze()
     assert gc_freeze.install() is True
     assert gc.get_freeze_count() == 0
     request_finished.send(sender=None)
     first = gc.get_freeze_count()
     assert first > 0  # the application's objects, out of the collector's walks
+    request_finished.send(sender=None)  # the 2nd
+    second = gc.get_freeze_count()
+    request_finished.send(sender=None)  # the 3rd: nothing
     kept = [[i] for i in range(1000)]  # built by a later request
-    request_finished.send(sender=None)
-    assert gc.get_freeze_count() == first  # the second request: nothing
-    request_finished.send(sender=None)
-    assert gc.get_freeze_count() > first + len(kept) // 2  # the last freeze takes what was built since
+    assert gc.get_freeze_count() == second
+    request_finished.send(sender=None)  # the 4th takes what was built since
+    assert gc.get_freeze_count() > second + len(kept) // 2
+    for _ in range(4):  # 5th to 8th
+        request_finished.send(sender=None)
     assert not _listening()
     request_finished.send(sender=None)
-    assert gc_freeze._served == 3  # no longer counting
+    assert gc_freeze._served == 8  # no longer counting
 
 
 def test_collector_still_frees_cycles_made_after_the_freeze(fresh, monkeypatch):
-    monkeypatch.setattr(gc_freeze, "FREEZE_AFTER", (1,))
+    monkeypatch.setattr(gc_freeze, "FREEZE_UNTIL", 1)
     gc_freeze.install()
     request_finished.send(sender=None)
 
