@@ -26,6 +26,13 @@ last one answers, for ``--seconds`` per measure:
 Reports requests/s, p50 and p99 for each, and the ratio of the rates. Goals (issue 12): read
 ≥ 40% and write ≥ 25% of the floor's rate, p99 < 100 ms. ``--compare-servers`` also runs the read
 pair on Granian (when installed) with the same workers, the measurement behind choosing Gunicorn.
+
+``--probe`` adds ``benchmarks/http_floor/probe.py`` to the server's middleware: each request's
+time inside the worker split into CPU, garbage collection, SQL (and writing SQL), opening and
+closing the connection, and waiting; printed for the median request and the slowest 1 %, with
+the clients' own CPU per request (they share the machine's cores: when the floor's server time
+is far below its latency, the clients or the machine's load, not the server, set its rate).
+``--postgres`` runs everything on a throwaway PostgreSQL cluster (``scripts/with_postgres.sh``).
 """
 
 from __future__ import annotations
