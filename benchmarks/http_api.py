@@ -2,7 +2,8 @@
 same server in the same run (these machines are shared and noisy: compare ratios).
 
     .venv/bin/python benchmarks/http_api.py [--cases 10000] [--seconds 15] [--clients 8] [--workers 2]
-    sh scripts/with_postgres.sh .venv/bin/python benchmarks/http_api.py …   # on PostgreSQL
+    .venv/bin/python benchmarks/http_api.py --postgres …   # on a throwaway PostgreSQL (needs root)
+    sh scripts/with_postgres.sh .venv/bin/python benchmarks/http_api.py …   # the same
 
 (Named ``http_api.py``, not ``http.py``: a script's folder comes first on ``sys.path``, so a
 ``benchmarks/http.py`` would shadow the standard library's ``http`` for every benchmark.)
@@ -25,6 +26,13 @@ last one answers, for ``--seconds`` per measure:
 Reports requests/s, p50 and p99 for each, and the ratio of the rates. Goals (issue 12): read
 ≥ 40% and write ≥ 25% of the floor's rate, p99 < 100 ms. ``--compare-servers`` also runs the read
 pair on Granian (when installed) with the same workers, the measurement behind choosing Gunicorn.
+
+``--probe`` adds ``benchmarks/http_floor/probe.py`` to the server's middleware: each request's
+time inside the worker split into CPU, garbage collection, SQL (and writing SQL), opening and
+closing the connection, and waiting; printed for the median request and the slowest 1 %, with
+the clients' own CPU per request (they share the machine's cores: when the floor's server time
+is far below its latency, the clients or the machine's load, not the server, set its rate).
+``--postgres`` runs everything on a throwaway PostgreSQL cluster (``scripts/with_postgres.sh``).
 """
 
 from __future__ import annotations
@@ -71,11 +79,13 @@ class Server:
     """``palermo serve`` (or Granian, for the comparison) in a subprocess on a free port."""
 
     def __init__(self, env: dict, workdir: Path, *, workers: int, threads: int, server: str = "gunicorn",
-                 link_on_referral: bool = True):
+                 link_on_referral: bool = True, probe: Path | None = None):
         self.port = free_port()
         self.env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.http_floor.settings",
                     "PALERMO_LINK_ON_REFERRAL": "1" if link_on_referral else "0",
                     "PYTHONPATH": str(ROOT)}
+        if probe:
+            self.env["PALERMO_BENCH_PROBE"] = str(probe)
         self.log = workdir / f"server-{self.port}.log"
         bind = f"127.0.0.1:{self.port}"
         if server == "gunicorn":
@@ -124,6 +134,7 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
 
     latencies: list[float] = []
     errors: dict[int, int] = {}
+    sent = [0]
     start = time.perf_counter()
     t_count, t_end = start + warmup, start + warmup + seconds
 
@@ -134,6 +145,7 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
                 method, url, kwargs = make_request(rng)
                 resp = await client.request(method, url, **kwargs)
                 done = time.perf_counter()
+                sent[0] += 1
                 if resp.status_code >= 400:
                     errors[resp.status_code] = errors.get(resp.status_code, 0) + 1
                     if errors[resp.status_code] == 1:
@@ -141,13 +153,61 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
                 elif now >= t_count and done <= t_end:
                     latencies.append(done - now)
 
+    cpu0 = time.process_time()
     await asyncio.gather(*(one(i) for i in range(clients)))
+    # the clients' own CPU (they share the machine's cores with the server): per request sent
+    client_cpu = (time.process_time() - cpu0) / max(1, sent[0])
+    # the same window in wall-clock time, to pick the server's probe lines (``--probe``)
+    window = (time.time() - (time.perf_counter() - t_count), time.time() - (time.perf_counter() - t_end))
     return {"requests": len(latencies), "rate": len(latencies) / seconds, "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99), "errors": errors}
+            "p99": percentile(latencies, 0.99), "errors": errors, "window": window, "client_cpu": client_cpu}
 
 
 def drive(base: str, make_request, *, clients: int, seconds: float, warmup: float = 2.0) -> dict:
     return asyncio.run(_drive(base, make_request, clients=clients, seconds=seconds, warmup=warmup))
+
+
+def probe_summary(folder: Path, path: str, window: tuple[float, float]) -> dict | None:
+    """From the server's probe lines (``benchmarks/http_floor/probe.py``) of requests to ``path``
+    that ended in the measured window: the server-side wall time (p50, p99), and what the
+    slowest 1% spent it on beside the median request: CPU, garbage collection, SQL (and writes),
+    opening and closing the connection, and waiting (wall − CPU: a lock, the disk, or a core
+    held by another process)."""
+    import json
+
+    rows = []
+    for f in folder.glob("probe-*.jsonl"):
+        for line in f.read_text().splitlines():
+            r = json.loads(line)
+            if r["path"] == path and window[0] <= r["t"] <= window[1]:
+                rows.append(r)
+    if not rows:
+        return None
+    rows.sort(key=lambda r: r["wall"])
+    tail = rows[max(0, int(len(rows) * 0.99) - 1):] if len(rows) >= 100 else rows[-1:]
+    mid = rows[len(rows) // 2 - 2: len(rows) // 2 + 3] or rows
+
+    def mean(rs, key):
+        return sum(r[key] if key != "wait" else r["wall"] - r["cpu"] for r in rs) / len(rs)
+
+    keys = ("wall", "cpu", "wait", "gc", "sql", "sql_write", "connect", "close")
+    return {"requests": len(rows), "wall_p50": percentile([r["wall"] for r in rows], 0.5),
+            "wall_p99": percentile([r["wall"] for r in rows], 0.99),
+            "median": {k: mean(mid, k) for k in keys}, "slowest_1pct": {k: mean(tail, k) for k in keys},
+            "gc_full_share": sum(1 for r in rows if 2 in r["gc_gens"]) / len(rows),
+            "gc_mean": mean(rows, "gc"), "new_connection_share": sum(r["new_connection"] for r in rows) / len(rows)}
+
+
+def format_probe(p: dict | None) -> str:
+    if not p:
+        return "no probe lines"
+    def ms(x):
+        return f"{x * 1000:.1f}"
+
+    parts = " ".join(f"{k} {ms(p['median'][k])}/{ms(p['slowest_1pct'][k])}" for k in p["median"])
+    return (f"server p50 {ms(p['wall_p50'])} p99 {ms(p['wall_p99'])} ms; median/slowest 1% (ms): {parts}; "
+            f"full GC in {p['gc_full_share']:.1%} of requests, GC {ms(p['gc_mean'])} ms a request; "
+            f"new connection {p['new_connection_share']:.0%}")
 
 
 def cases_multiply(target: int) -> int:
@@ -249,7 +309,10 @@ def setup_database(cases: int, service_cases: int = 500) -> tuple[dict, str]:
 
 
 def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: int = 2, threads: int = 1,
-        compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500) -> dict:
+        compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500, probe: bool = False,
+        postgres: bool = False) -> dict:
+    """``postgres`` only says the run was asked for on PostgreSQL (``main`` re-runs the script under
+    scripts/with_postgres.sh): the database is whatever DATABASE_URL names."""
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-http-"))
     for k, v in TEST_ENV.items():
         os.environ.setdefault(k, v)
@@ -290,16 +353,25 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
     measures, notes = [], []
     runs: dict[str, dict] = {}
 
+    probe_dir = tmp / "probe" if probe else None
+
     def pair(label: str, api_fn, floor_fn, base: str, goal_share: float, key: str, warmup: float = 2.0) -> None:
         floor = drive(base, floor_fn, clients=clients, seconds=seconds)
         ours = drive(base, api_fn, clients=clients, seconds=seconds, warmup=warmup)
         runs[key] = {"api": ours, "floor": floor}
+        if probe_dir:
+            rng = random.Random(0)
+            for side, fn, res in (("api", api_fn, ours), ("floor", floor_fn, floor)):
+                res["probe"] = probe_summary(probe_dir, fn(rng)[1], res["window"])
+                print(f"    probe {side}: {format_probe(res['probe'])}; the clients' CPU "
+                      f"{res['client_cpu'] * 1000:.1f} ms a request", flush=True)
         share = ours["rate"] / floor["rate"] if floor["rate"] else 0
         def ms(x):
             return "–" if x is None else f"{x * 1000:.0f} ms"
 
         print(f"  {label}: {ours['rate']:.1f} req/s (p50 {ms(ours['p50'])}, p99 {ms(ours['p99'])}) "
-              f"vs floor {floor['rate']:.1f} req/s (p50 {ms(floor['p50'])}) = {share:.0%}", flush=True)
+              f"vs floor {floor['rate']:.1f} req/s (p50 {ms(floor['p50'])}, p99 {ms(floor['p99'])}) = {share:.0%}",
+              flush=True)
         measures.append(measure(f"{label}: rate", ours["rate"], "req/s", floor=floor["rate"], floor_name="bare Django JSON view",
                                 better="higher", goal=f"≥ {goal_share:.2f} of the floor", met=share >= goal_share))
         measures.append(measure(f"{label}: p50", ours["p50"], "s", floor=floor["p50"], better="lower"))
@@ -308,13 +380,14 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
         if ours["errors"] or floor["errors"]:
             notes.append(f"{label}: errors {ours['errors']} (floor {floor['errors']})")
 
-    print(f"  serving with {workers} workers × {threads} threads, {clients} clients, {seconds:g} s a measure", flush=True)
-    with Server(env, tmp, workers=workers, threads=threads, link_on_referral=False) as srv:
+    print(f"  serving with {workers} workers × {threads} threads, {clients} clients, {seconds:g} s a measure, on "
+          f"{vendor}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    with Server(env, tmp, workers=workers, threads=threads, link_on_referral=False, probe=probe_dir) as srv:
         pair("read GET /api/v1/cases (50, filters)", read_api, read_floor, srv.base, 0.40, "read")
         pair("write POST /api/v1/referrals, no linkage on the request", write_api, write_floor, srv.base, 0.25,
              "write_nolink")
     if not skip_link:
-        with Server(env, tmp, workers=workers, threads=threads, link_on_referral=True) as srv:
+        with Server(env, tmp, workers=workers, threads=threads, link_on_referral=True, probe=probe_dir) as srv:
             # the first scoring in each worker decrypts everyone known (the cache): not counted
             pair("write POST /api/v1/referrals, linkage scored on commit", write_api, write_floor, srv.base, 0.25,
                  "write_link", warmup=max(20.0, seconds))
@@ -334,12 +407,20 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
                                     floor=floor["rate"], better="higher"))
             measures.append(measure(f"server comparison, {name}: floor rate", floor["rate"], "req/s", better="higher"))
     options = {"cases": cases, "seconds": seconds, "clients": clients, "workers": workers, "threads": threads,
-               "service_cases": service_cases}
+               "service_cases": service_cases, "probe": probe}
     return result("http_api", options, measures, database=vendor, notes=notes, runs=runs,
-                  setup={"cases_load_seconds": tokens["load_seconds"]})
+                  setup={"cases_load_seconds": tokens["load_seconds"], "load_average_end": os.getloadavg()})
 
 
 def main() -> None:
+    if "--postgres" in sys.argv[1:]:
+        # The same run on a throwaway PostgreSQL cluster (scripts/with_postgres.sh sets DATABASE_URL
+        # and removes the cluster afterwards; needs root, as `make test-pg`).
+        argv = [a for a in sys.argv[1:] if a != "--postgres"]
+        if not os.environ.get("DATABASE_URL"):
+            os.execvp("sh", ["sh", str(ROOT / "scripts" / "with_postgres.sh"), sys.executable, str(Path(__file__).resolve()),
+                             *argv])
+        sys.argv[1:] = argv
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seconds", type=float, default=15)
@@ -350,6 +431,11 @@ def main() -> None:
     ap.add_argument("--skip-link", action="store_true", help="leave out the write with linkage scored on commit")
     ap.add_argument("--service-cases", type=int, default=500,
                     help="cases loaded through the services; the rest up to --cases are copies of them")
+    ap.add_argument("--postgres", action="store_true",
+                    help="run on a throwaway PostgreSQL cluster (scripts/with_postgres.sh; needs root)")
+    ap.add_argument("--probe", action="store_true",
+                    help="time each request inside the server (CPU, GC, SQL, writes, connection; "
+                         "benchmarks/http_floor/probe.py) and print what the slowest 1%% spent it on")
     cli(run, ap)
 
 

@@ -32,8 +32,9 @@ RUNS = [
                                                               "growth palermo_count"]),
     (["import_decisions.py", "--rows", "300", "--service-rows", "30"], ["bulk path", "service path"]),
     (["http_cpu.py", "--cases", "100", "--requests", "5"], ["CPU per request", "queries per request"]),
-    (["http_api.py", "--cases", "20", "--seconds", "0.5", "--clients", "2", "--skip-link"],
-     ["read GET /api/v1/cases", "write POST /api/v1/referrals", "peak memory"]),
+    (["http_api.py", "--cases", "20", "--seconds", "0.5", "--clients", "2", "--skip-link", "--probe"],
+     ["read GET /api/v1/cases", "write POST /api/v1/referrals", "peak memory", "probe api: server p50",
+      "probe floor: server p50"]),
 ]
 
 
