@@ -19,7 +19,7 @@ RUNS = [
     (["nrm.py", "--cases", "60"], ["referral_create", "audit seal per event"]),
     (["audit_chain.py", "--events", "200", "--repeat", "1"], ["audit verify, HMAC chain", "audit verify, SHA-256 chain"]),
     (["linkage_incremental.py", "--cases", "40"], ["baseline: decrypt + clean", "warm, all referrals (median)"]),
-    (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess"]),
+    (["linkage.py", "--sizes", "2000", "--methods", "palermo,exact,ceiling"], ["palermo", "ceiling (guess", "F1 / ceiling"]),
     (["import_memory.py", "--megabytes", "0.5"], ["baseline: csv.reader pass", "peak RSS"]),
     (["import_bulk.py", "--sizes", "200,400", "--service-rows", "20"], ["bulk import:", "floor:", "growth exponent",
                                                                         "service path:"]),

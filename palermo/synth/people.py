@@ -28,7 +28,11 @@ from pathlib import Path
 
 from unidecode import unidecode
 
+from palermo.synth.calibration import name_list
 from palermo.synth.names import POOLS, SPELLING_VARIANTS, NamePool
+
+#: The name models of :func:`generate_people`.
+NAME_MODELS = ("caseload", "calibrated")
 
 #: The columns of the file-mode input, then the truth column.
 INPUT_COLUMNS = (
@@ -122,10 +126,18 @@ def _variant(rng: random.Random, name: str, rates: ErrorRates) -> str:
 
 
 def _draw_person(
-    rng: random.Random, person_id: str, rates: ErrorRates, today: date, wide_names: bool = False
+    rng: random.Random, person_id: str, rates: ErrorRates, today: date, wide_names: bool = False,
+    names: str = "caseload",
 ) -> _Person:
     pool = rng.choices(POOLS, weights=[p.weight for p in POOLS])[0]
     gender = "F" if rng.random() < 0.45 else "M"
+    if names == "calibrated":
+        given = name_list(pool.iso3, "given_female" if gender == "F" else "given_male").draw(rng)
+        middles = pool.middle_female if gender == "F" else pool.middle_male
+        if middles:
+            given = f"{rng.choice(middles)} {given}"
+        family = name_list(pool.iso3, "family").draw(rng)
+        return _finish_person(rng, person_id, pool, given, family, gender, rates, today)
     given_list = pool.given_female if gender == "F" else pool.given_male
     tail_of = _wide_tail if wide_names else _long_tail
     tail_share = max(pool.tail_share, WIDE_TAIL_SHARE) if wide_names else pool.tail_share
@@ -144,6 +156,10 @@ def _draw_person(
         family = rng.choices(pool.family, weights=pool.family_weights)[0]
     else:
         family = rng.choice(pool.family)
+    return _finish_person(rng, person_id, pool, given, family, gender, rates, today)
+
+
+def _finish_person(rng, person_id, pool, given, family, gender, rates, today) -> _Person:
     age_days = rng.randint(14 * 365, 60 * 365)
     dob = today - timedelta(days=age_days)
     return _Person(
@@ -265,6 +281,7 @@ def generate_people(
     today: date = date(2025, 6, 30),
     people_out: dict | None = None,
     wide_names: bool = False,
+    names: str = "caseload",
 ) -> list[dict]:
     """Return ``n_records`` synthetic person records, labelled with ``person_id``.
 
@@ -276,7 +293,17 @@ def generate_people(
     ``wide_names`` is a sensitivity setting, not a calibrated population: every nationality
     draws at least 40% of given and family names from a rare-name tail ten times as long
     (so far fewer people share a full name). The errors and their rates are unchanged.
+
+    ``names`` chooses the name frequencies: ``"caseload"`` (the hand-made pools of
+    :mod:`palermo.synth.names`, which share names far more than a general population does) or
+    ``"calibrated"`` (each nationality's given and family names drawn with frequencies fitted
+    to published figures, :mod:`palermo.synth.calibration`; the nationality mix, middle names
+    and the errors and their rates are the same).
     """
+    if names not in NAME_MODELS:
+        raise ValueError(f"names must be one of {NAME_MODELS}, not {names!r}")
+    if names == "calibrated" and wide_names:
+        raise ValueError("wide_names is a setting of the caseload pools, not of the calibrated names")
     rng = random.Random(seed)
     rates = rates or ErrorRates()
     sizes, weights = zip(*RECORDS_PER_PERSON, strict=True)
@@ -284,7 +311,7 @@ def generate_people(
     person_no = 0
     while len(records) < n_records:
         person_no += 1
-        person = _draw_person(rng, f"P{person_no:07d}", rates, today, wide_names)
+        person = _draw_person(rng, f"P{person_no:07d}", rates, today, wide_names, names)
         if people_out is not None:
             people_out[person.person_id] = TruePerson(
                 given=person.given,

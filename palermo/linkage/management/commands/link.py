@@ -89,6 +89,8 @@ class Command(BaseCommand):
         train.add_argument("--input", type=Path, help="people CSV to train on (default: synthetic records)")
         train.add_argument("--records", type=int, default=50_000, help="synthetic records to generate")
         train.add_argument("--seed", type=int, default=11, help="seed for the synthetic records and sampling")
+        train.add_argument("--names", choices=("caseload", "calibrated"), default="caseload",
+                           help="name frequencies of the synthetic records (palermo.synth.people)")
         train.add_argument(
             "--output", type=Path, help="where to save the model (default: the packaged model file)"
         )
@@ -236,8 +238,11 @@ class Command(BaseCommand):
         else:
             from palermo.synth.people import generate_people
 
-            records = generate_people(n_records=options["records"], seed=options["seed"])
+            names = options.get("names") or "caseload"
+            records = generate_people(n_records=options["records"], seed=options["seed"], names=names)
             described = f"palermo.synth.people, {options['records']} records, seed {options['seed']}"
+            if names != "caseload":
+                described += f", {names} names"
         progress(f"Training on {described}")
         output = options["output"] or Path(str(resources.files(DEFAULT_MODEL[0]).joinpath(DEFAULT_MODEL[1])))
         train_model(
