@@ -39,7 +39,9 @@ def test_freezes_after_the_1st_2nd_4th_request_and_so_on_then_stops_listening(fr
     second = gc.get_freeze_count()
     gc_freeze._after_request(sender=None)  # the 3rd: nothing
     kept = [[i] for i in range(1000)]  # built by a later request
-    assert gc.get_freeze_count() == second
+    # nothing frozen: the count cannot grow (it can fall: a frozen object is still freed by
+    # reference counting, as CI saw once)
+    assert gc.get_freeze_count() <= second
     gc_freeze._after_request(sender=None)  # the 4th takes what was built since
     assert gc.get_freeze_count() > second + len(kept) // 2
     assert _listening()
