@@ -1,4 +1,5 @@
-"""Admin is for administrators only; commands for tokens and demo data."""
+"""Admin is for administrators only; the token command; the audit log for monitors only.
+(`palermo demo` is tested in tests/test_demo.py.)"""
 
 import pytest
 from django.core.management import call_command
@@ -51,22 +52,3 @@ def test_monitor_reads_the_audit_log_others_cannot(world):
     _, raw = ApiToken.issue(world.decider)
     assert Client().get("/api/v1/audit-events", headers={"Authorization": f"Bearer {raw}"}).status_code == 403
 
-
-def test_demo_loads_every_state_and_is_idempotent(capsys):
-    from palermo.nrm import workflow
-    from palermo.nrm.models import Case
-
-    call_command("demo", "--cases", "120", "--no-migrate")
-    statuses = set(Case.objects.values_list("status", flat=True))
-    assert statuses == {s for s, _ in workflow.STATUS_CHOICES}
-    n = Case.objects.count()
-    call_command("demo", "--cases", "120", "--no-migrate")
-    assert Case.objects.count() == n
-    # a few private releases, recorded once, so the release pages are not empty
-    from palermo.demo import DEMO_RELEASES
-    from palermo.releases.models import PrivateRelease
-
-    assert PrivateRelease.objects.count() == len(DEMO_RELEASES) == 3
-    out = capsys.readouterr().out
-    assert "responder" in out and "decider" in out and "palermo-demo-2026" in out
-    call_command("audit", "verify")

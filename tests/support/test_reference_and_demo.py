@@ -9,15 +9,11 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test.utils import override_settings
 
 from palermo.support.models import (
     Capacity,
     Contract,
-    Placement,
     ProviderProfile,
-    ServiceDelivery,
-    WaitingListEntry,
 )
 from palermo.support.reference import PROVIDERS_FILE, reference_check, reference_load
 
@@ -55,19 +51,6 @@ def test_loading_twice_changes_nothing_and_demo_figures_only_when_asked(world):
     assert reference_load() == first and Capacity.objects.count() == first["capacity"]
     reference_load(demo=True)
     assert Capacity.objects.filter(demo=True, provider__organisation__code="SALVARMY").exists()
-
-
-@pytest.mark.django_db
-def test_the_demo_places_people_records_services_and_keeps_a_waiting_list_and_is_idempotent():
-    with override_settings(PALERMO_LINK_ON_REFERRAL=False):
-        call_command("demo", "--no-migrate", stdout=open("/dev/null", "w"))
-    counts = (Placement.objects.count(), ServiceDelivery.objects.count(), WaitingListEntry.objects.count())
-    assert counts[0] > 10 and counts[1] >= counts[0] and counts[2] >= 1
-    assert Placement.objects.filter(provider__code="POPPY").exists()
-    assert Placement.objects.filter(end_on__isnull=False).exists()
-    with override_settings(PALERMO_LINK_ON_REFERRAL=False):
-        call_command("demo", "--no-migrate", stdout=open("/dev/null", "w"))
-    assert (Placement.objects.count(), ServiceDelivery.objects.count(), WaitingListEntry.objects.count()) == counts
 
 
 def test_reference_file_is_where_the_docs_say(tmp_path):
