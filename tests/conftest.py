@@ -48,8 +48,10 @@ def _module_uses_db(item) -> bool:
 # `PALERMO_TEST_EVERYTHING=1` runs the whole matrix on either database.
 ONCE_ON_SQLITE = ("tests/web/test_plain_words.py", "tests/test_benchmarks_run.py",
                   "tests/security/authz/test_matrix.py::test_matrix[api]",
-                  # starts its own SQLite demo database (it reads the SQLite file), whatever the suite
-                  "tests/core/test_crypto.py::test_database_file_has_no_plaintext_demo_name")
+                  # start their own SQLite databases in subprocesses, whatever the suite: the demo
+                  # database's file read for plaintext, and `palermo serve` (migrate + collectstatic)
+                  "tests/core/test_crypto.py::test_database_file_has_no_plaintext_demo_name",
+                  "tests/ops/test_serve.py::test_palermo_serve_serves_pages_and_hashed_static_files_with_long_caching")
 ONCE_ON_POSTGRES = ("tests/api/test_schemathesis.py::test_every_role_gets_documented_answers",
                     "tests/api/test_generated_client.py",
                     "tests/security/authz/test_matrix.py::test_matrix[page]")
