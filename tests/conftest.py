@@ -24,10 +24,9 @@ def pytest_configure(config):
 
 # `make test` runs the suite twice side by side, on SQLite and on PostgreSQL, on two cores. A test
 # that never touches the database checks the same thing on both, so it runs once, in the SQLite
-# suite; so do the page-wording walk, the browser journeys (they check pages, not SQL) and the
-# benchmark smoke runs (their own processes on their own SQLite databases, ~3.5 min). Reading the
-# API's documented shapes for eight more roles and the generated client run once, in the
-# PostgreSQL suite (~3.5 min). Measured on 2 December 2026: side by side, SQLite took 33 min and
+# suite; so do the page-wording walk and the browser journeys (they check pages, not SQL). Reading
+# the API's documented shapes for eight more roles and the generated client run once, in the
+# PostgreSQL suite (more below). Measured on 2 December 2026: side by side, SQLite took 33 min and
 # PostgreSQL 35 min with everything on both; the non-database tests are ~4 min.
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
 # a module that opens the database itself, or runs commands that do, counts as using it
@@ -41,20 +40,33 @@ def _module_uses_db(item) -> bool:
         text = item.path.read_text(encoding="utf-8")
         _MODULE_USES_DB[path] = any(word in text for word in DB_WORDS)
     return _MODULE_USES_DB[path]
+
+
 # The authorization matrix is the suite's largest cost (measured 2 December 2026 under load: pages
 # 510 s on SQLite and 789 s on PostgreSQL, the API 441 s and 348 s): its API half runs on SQLite and
 # its page half on PostgreSQL, so every cell is proven once per CI run, the refusals on both
 # surfaces reach both databases' SQL through each app's own scope tests (which run on both), and
 # `PALERMO_TEST_EVERYTHING=1` runs the whole matrix on either database.
-ONCE_ON_SQLITE = ("tests/web/test_plain_words.py", "tests/test_benchmarks_run.py",
+#
+# Tests that check the same thing whatever the suite's database run once, in whichever suite
+# balances the two (CI waits for the longer; measured 2 December 2026 with `--junitxml`, both suites
+# side by side: SQLite 2,743 s, PostgreSQL 2,528 s of tests, the browser journeys, 531 s, being
+# SQLite's alone): the benchmark smoke runs (their own processes on their own SQLite databases,
+# 383 s), Spark's local mode (CSV in, CSV out), the deployment-settings subprocesses (no database),
+# the header walk (middleware on every route), `palermo serve` and the demo file's plaintext check
+# (their own SQLite databases), and the killed SQLite import (its own SQLite file).
+ONCE_ON_SQLITE = ("tests/web/test_plain_words.py",
                   "tests/security/authz/test_matrix.py::test_matrix[api]",
-                  # start their own SQLite databases in subprocesses, whatever the suite: the demo
-                  # database's file read for plaintext, and `palermo serve` (migrate + collectstatic)
+                  "tests/security/test_production_settings.py",
+                  "tests/security/test_headers.py::test_every_routed_url_carries_the_policy_for_every_kind_of_visitor",
+                  "tests/nrm/hostile/test_import_crash.py::test_a_killed_import_leaves_nothing_and_a_rerun_writes_every_row_once[sqlite]",
                   "tests/core/test_crypto.py::test_database_file_has_no_plaintext_demo_name",
                   "tests/ops/test_serve.py::test_palermo_serve_serves_pages_and_hashed_static_files_with_long_caching")
 ONCE_ON_POSTGRES = ("tests/api/test_schemathesis.py::test_every_role_gets_documented_answers",
                     "tests/api/test_generated_client.py",
-                    "tests/security/authz/test_matrix.py::test_matrix[page]")
+                    "tests/security/authz/test_matrix.py::test_matrix[page]",
+                    "tests/test_benchmarks_run.py",
+                    "tests/linkage/test_cli.py::test_same_job_on_spark_local_mode")
 
 
 def _runs_on(item) -> str | None:

@@ -32,8 +32,6 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
-from scipy.stats import binomtest, fisher_exact
-
 from palermo.accounts.models import ORG_KIND_CHOICES, Organisation
 from palermo.core.calendar import working_days_between
 from palermo.law.parameters import parameter_at
@@ -77,6 +75,8 @@ class Breakdown:
 
 
 def wilson(positive: int, n: int) -> tuple[float, float]:
+    from scipy.stats import binomtest  # imported here: scipy.stats costs ~1.5 s at every process start
+
     ci = binomtest(positive, n).proportion_ci(confidence_level=0.95, method="wilson")
     return float(ci.low), float(ci.high)
 
@@ -119,6 +119,8 @@ def _suppress(groups: list[Group], minimum: int) -> None:
 
 
 def _rates(facts: list[CaseFacts], minimum: int) -> list[Breakdown]:
+    from scipy.stats import fisher_exact  # imported here, as in wilson()
+
     out = []
     for stage, stage_label in STAGES:
         decided = [(f, f.rg_outcome if stage == "reasonable_grounds" else f.cg_outcome) for f in facts]
