@@ -3,6 +3,7 @@
 from collections import Counter
 
 from palermo.synth.people import INPUT_COLUMNS, TRUTH_COLUMN, generate_people
+from tests.linkage.people_measures import share_sharing_a_name, share_undated
 
 
 def test_same_seed_same_records():
@@ -32,21 +33,9 @@ def test_errors_are_present():
 
 
 def test_wide_names_share_fewer_full_names_with_the_same_errors():
-    from palermo.linkage.cleaning import fold
-
     narrow = generate_people(n_records=20000, seed=3)
     wide = generate_people(n_records=20000, seed=3, wide_names=True)
 
-    def shared(records):
-        first = {}
-        for r in records:
-            first.setdefault(r[TRUTH_COLUMN], fold(f"{r['given_name']} {r['family_name']}"))
-        names = Counter(first.values())
-        return sum(names[n] > 1 for n in first.values()) / len(first)
-
-    assert shared(wide) < shared(narrow) / 2
+    assert share_sharing_a_name(wide) < share_sharing_a_name(narrow) / 2
     # same error model: the share of records without a full date of birth is about the same
-    def undated(records):
-        return sum(r["date_of_birth"] == "" or r["date_of_birth"].endswith("-01-01") for r in records) / len(records)
-
-    assert abs(undated(wide) - undated(narrow)) < 0.02
+    assert abs(share_undated(wide) - share_undated(narrow)) < 0.02

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from palermo.synth.calibration import KINDS, Target, calibration, name_list
 from palermo.synth.names import POOLS
-from palermo.synth.people import TRUTH_COLUMN, generate_people
+from palermo.synth.people import generate_people
+from tests.linkage.people_measures import share_sharing_a_name, share_undated
 
 DRAWS = 200_000
 
@@ -52,27 +53,15 @@ def test_draws_match_the_targets(iso3):
 
 
 def test_generator_uses_the_calibrated_lists_and_shares_fewer_names():
-    from palermo.linkage.cleaning import fold
-
     people: dict = {}
     calibrated = generate_people(n_records=20000, seed=3, names="calibrated", people_out=people)
     british = [p for p in people.values() if p.nationality == "GBR"]
     assert british and all(p.family in set(name_list("GBR", "family").names) for p in british)
     caseload = generate_people(n_records=20000, seed=3)
 
-    def shared(records):
-        first = {}
-        for r in records:
-            first.setdefault(r[TRUTH_COLUMN], fold(f"{r['given_name']} {r['family_name']}"))
-        names = Counter(first.values())
-        return sum(names[n] > 1 for n in first.values()) / len(first)
-
-    assert shared(calibrated) < shared(caseload)
+    assert share_sharing_a_name(calibrated) < share_sharing_a_name(caseload)
     # same error model: the share of records without a full date of birth is about the same
-    def undated(records):
-        return sum(r["date_of_birth"] == "" or r["date_of_birth"].endswith("-01-01") for r in records) / len(records)
-
-    assert abs(undated(calibrated) - undated(caseload)) < 0.02
+    assert abs(share_undated(calibrated) - share_undated(caseload)) < 0.02
 
 
 def test_bad_name_model_is_refused():
