@@ -66,7 +66,9 @@ ONCE_ON_POSTGRES = ("tests/api/test_schemathesis.py::test_every_role_gets_docume
                     "tests/api/test_generated_client.py",
                     "tests/security/authz/test_matrix.py::test_matrix[page]",
                     "tests/test_benchmarks_run.py",
-                    "tests/linkage/test_cli.py::test_same_job_on_spark_local_mode")
+                    "tests/linkage/test_cli.py::test_same_job_on_spark_local_mode",
+                    # needs the suite's PostgreSQL cluster (its own database in it)
+                    "tests/nrm/hostile/test_import_crash.py::test_a_killed_import_leaves_nothing_and_a_rerun_writes_every_row_once[postgresql]")
 
 
 def _runs_on(item) -> str | None:

@@ -75,8 +75,8 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     decision maker's scope (so reads have content to check), made once for the module inside a
     transaction rolled back at its end. Each test's own transaction is a savepoint inside it
     (as Django's ``TestCase.setUpTestData``), so what a generated request writes is undone after
-    its test. Made per test, this world cost ~0.8 s for each of ~500 tests (~6 minutes of the
-    PostgreSQL suite)."""
+    its test. Made per test, it cost ~0.13 s for each of ~500 tests on PostgreSQL (measured: 144
+    role tests, 152 s → 134 s)."""
     from django.db import transaction
     from django.test.utils import override_settings
 
