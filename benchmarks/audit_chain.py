@@ -58,10 +58,11 @@ def run(*, events: int = 100_000, repeat: int = 3) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from benchmarks._common import migrate
     from palermo.core import audit
     from palermo.core.models import AuditChainHead, AuditEvent
 
-    call_command("migrate", verbosity=0)
+    migrate()
     now = timezone.now()
     with transaction.atomic():
         for start in range(0, args.events, 5000):

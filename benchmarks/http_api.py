@@ -279,16 +279,16 @@ def setup_database(cases: int, service_cases: int = 500) -> tuple[dict, str]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings
 
+    from benchmarks._common import migrate
     from palermo.accounts.models import ApiToken, User
     from palermo.core.audit import audit_seal
     from palermo.demo import cases_load, organisations_load, users_load
     from palermo.nrm.models import Case
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     users = users_load(organisations_load())
     t0 = time.perf_counter()
     base = min(cases, service_cases)

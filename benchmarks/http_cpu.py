@@ -46,9 +46,10 @@ def setup(cases: int) -> tuple[str, str]:
     from django.core.management import call_command
     from django.db import connection
 
+    from benchmarks._common import migrate
     from palermo.accounts.models import ApiToken, User
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     call_command("synth", "--profile", "uk-2023", "--cases", str(cases), "--seed", "1", "--no-progress", verbosity=0)
     _, token = ApiToken.issue(User.objects.get(username="synth.sca.decider0"))
     return token, connection.vendor

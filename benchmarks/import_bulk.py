@@ -121,15 +121,15 @@ def _child(n: int, out: Path, service_rows: int, narrative_chars: int, batch_siz
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
+    from benchmarks._common import migrate
     from palermo.accounts.models import User
     from palermo.demo import organisations_load, users_load
     from palermo.nrm.importer import import_referrals
     from palermo.synth.referrals import write_referrals_csv
 
-    call_command("migrate", verbosity=0)
+    migrate()
     users_load(organisations_load())
     actor = User.objects.get(username="responder")
     tmp = Path(os.environ["PALERMO_DATA_DIR"])

@@ -44,9 +44,9 @@ def run(*, rows: int = 100_000, service_rows: int = 2000) -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
+    from benchmarks._common import migrate
     from palermo.accounts import roles as R
     from palermo.accounts.models import Membership, Organisation, User
     from palermo.demo import organisations_load
@@ -54,7 +54,7 @@ def run(*, rows: int = 100_000, service_rows: int = 2000) -> dict:
     from palermo.nrm.decision_import_rows import COLUMNS
     from palermo.nrm.models import Case, Referral
 
-    call_command("migrate", verbosity=0)
+    migrate()
     orgs = organisations_load()
     responder = User.objects.create_user("bench.responder", password="bench-password-2026")
     Membership.objects.create(user=responder, organisation=orgs["MET"], role=R.FIRST_RESPONDER)

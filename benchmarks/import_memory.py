@@ -52,7 +52,7 @@ def run_process(args: list[str], env: dict, workdir: Path) -> tuple[float, int, 
 
 
 def run(*, megabytes: float = 1024, narrative_chars: int = 19_000) -> dict:
-    from benchmarks._common import measure, result
+    from benchmarks._common import copy_sqlite, measure, result
 
     args = argparse.Namespace(megabytes=megabytes, narrative_chars=narrative_chars)
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-import-"))
@@ -60,6 +60,9 @@ def run(*, megabytes: float = 1024, narrative_chars: int = 19_000) -> dict:
     env.setdefault("PALERMO_ENCRYPTION_KEYS", "yhz3tE9lT5e-t7iBbqXbbR3WIjW3_Qtm7Lm8CMbS7NE=")
     env.setdefault("PALERMO_BLIND_INDEX_KEY", "bench-only")
     env.update(PALERMO_DATA_DIR=str(tmp), PALERMO_ENV="test", DJANGO_SETTINGS_MODULE="palermo.settings")
+    template = env.get("PALERMO_MIGRATED_SQLITE")  # a migrated, empty SQLite file: see _common.migrate
+    if template and not env.get("DATABASE_URL"):
+        copy_sqlite(Path(template), tmp / "palermo.sqlite3")
     for step in (["-m", "palermo", "migrate", "-v0"], ["-c", SETUP]):
         subprocess.run([sys.executable, *step], cwd=ROOT, env=env, check=True, capture_output=True)
 

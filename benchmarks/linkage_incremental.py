@@ -44,9 +44,9 @@ def run(*, cases: int = 300, referrals: int = 20, seed: int = 5) -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.test.utils import override_settings
 
+    from benchmarks._common import migrate
     from palermo.demo import USERS, _synthetic_referral, demo_load
     from palermo.linkage import incremental
     from palermo.linkage.linking import score_new_records
@@ -56,7 +56,7 @@ def run(*, cases: int = 300, referrals: int = 20, seed: int = 5) -> dict:
     from palermo.nrm.models import Referral
     from palermo.people.models import Person
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     t0 = time.perf_counter()
     with override_settings(PALERMO_LINK_ON_REFERRAL=False):
         demo_load(cases=args.cases, seed=2012)

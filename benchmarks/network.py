@@ -145,14 +145,14 @@ def main() -> None:
 
     django.setup()
     import igraph as ig
-    from django.core.management import call_command
     from django.db import connection
 
+    from benchmarks._common import migrate
     from palermo.demo import organisations_load, users_load
     from palermo.intelligence import network as nw
     from palermo.intelligence.models import Entity
 
-    call_command("migrate", verbosity=0)
+    migrate()
     users = users_load(organisations_load())
     intel = users["intel"]
     n, m = args.entities, args.links

@@ -38,10 +38,10 @@ def run(*, cases: int = 1000, repeat: int = 7) -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
 
+    from benchmarks._common import migrate
     from palermo.accounts.models import ApiToken, User
     from palermo.core.audit import audit_seal, event_digest
     from palermo.core.models import AuditEvent
@@ -51,7 +51,7 @@ def run(*, cases: int = 1000, repeat: int = 7) -> dict:
     from palermo.nrm.selectors import CaseFilters, case_list_for_user
     from palermo.people.models import Person
 
-    call_command("migrate", verbosity=0)
+    migrate()
     orgs = organisations_load()
     users = users_load(orgs)
     import datetime as dt

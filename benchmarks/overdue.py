@@ -93,16 +93,16 @@ def run(*, sizes: str = "10000,100000,1000000", repeat: int = 5) -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
+    from benchmarks._common import migrate
     from palermo.accounts.models import User
     from palermo.demo import organisations_load, users_load
     from palermo.nrm.presenters import case_summaries
     from palermo.nrm.selectors import CaseFilters, case_list_for_user
 
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate()
     orgs = {code: org.pk for code, org in organisations_load().items()}
     users_load(organisations_load())
     decider = User.objects.get(username="decider")  # decision maker at the Single Competent Authority

@@ -50,10 +50,11 @@ def _setup() -> Path:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    from benchmarks._common import migrate
+
+    migrate()
     from palermo.synth.bulk import staff_load
 
     staff_load()  # organisations and staff in the template, as a first run would make them

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.migrated import sqlite_template
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RUNS = [
@@ -42,6 +44,7 @@ def _env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PALERMO_DATA_DIR", "PALERMO_ENV"}}
     env["PALERMO_DATA_DIR"] = str(tmp_path)  # a fresh SQLite database, never the user's
     env["COLUMNS"] = "200"
+    env["PALERMO_MIGRATED_SQLITE"] = str(sqlite_template())  # copied, not migrated again: tests/migrated.py
     return env
 
 

@@ -17,6 +17,8 @@ accept as `If-Match`; `listEvents` is a feed to poll. Worked examples: docs/api.
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -39,8 +41,17 @@ class PalermoAPI(NinjaAPI):
         # Named for generated clients and stable (palermo/api/operation_ids.py).
         return operation_id_for(operation.view_func)
 
-    def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        """The schema, built once per process for each prefix (building it takes ~2 s: every
+        operation's models are turned into JSON schema), and a copy handed out each time."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_openapi_schemas", {})
+        if key not in cache:
+            cache[key] = self._build_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return copy.deepcopy(cache[key])
+
+    def _build_openapi_schema(self, *, path_prefix, path_params):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for ops in schema["paths"].values():
             for op in ops.values():
                 responses = op.get("responses", {})

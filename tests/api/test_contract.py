@@ -177,3 +177,18 @@ def test_every_request_body_is_the_shape_its_operation_reads(spec):
                     assert set(component["properties"]) == expected, (operation_id_for(op.view_func), model)
                     checked += 1
     assert checked >= 20
+
+
+def test_the_schema_is_built_once_and_each_caller_gets_its_own_copy():
+    """The schema is kept after the first build (it takes seconds); a caller that changes its copy
+    changes nobody else's, and the served document is the same schema."""
+    from django.test import Client
+
+    from palermo.api.api import api
+
+    spec = api.get_openapi_schema(path_prefix="/api/v1")
+    spec["paths"].clear()
+    again = api.get_openapi_schema(path_prefix="/api/v1")
+    assert again["paths"] and again is not spec
+    served = Client().get("/api/v1/openapi.json").json()
+    assert sorted(served["paths"]) == sorted(again["paths"])

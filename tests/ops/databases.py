@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.migrated import copy_sqlite, create_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))
 
@@ -86,18 +88,25 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def new_database(tmp_path: Path, label: str, vendor: str | None = None) -> Database:
-    """A new, empty database (no tables) on the engine the suite runs on (or ``vendor``)."""
+def new_database(tmp_path: Path, label: str, vendor: str | None = None, *, migrated: bool = False) -> Database:
+    """A new database on the engine the suite runs on (or ``vendor``): empty (no tables), or
+    ``migrated`` (a copy of the run's migrated, empty database: see tests/migrated.py)."""
     vendor = vendor or ("postgresql" if ON_POSTGRES else "sqlite")
     data_dir = tmp_path / f"data-{label}"
     data_dir.mkdir(parents=True, exist_ok=True)
     if vendor == "sqlite":
-        return Database("sqlite", str(tmp_path / f"{label}.sqlite3"), data_dir)
+        path = tmp_path / f"{label}.sqlite3"
+        if migrated:
+            copy_sqlite(path)
+        return Database("sqlite", str(path), data_dir)
     import psycopg
 
     name = f"plm_ops_{label}_{secrets.token_hex(4)}"
-    with psycopg.connect(_cluster_url("postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if migrated:
+        create_postgres(name)
+    else:
+        with psycopg.connect(_cluster_url("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     return Database("postgresql", name, data_dir)
 
 

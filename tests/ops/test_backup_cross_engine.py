@@ -69,7 +69,7 @@ def meaning(db, types) -> dict[str, list]:
 
 @pytest.mark.parametrize(("source_engine", "target_engine"), [("sqlite", "postgresql"), ("postgresql", "sqlite")])
 def test_a_backup_restores_into_the_other_engine(tmp_path, django_db_blocker, source_engine, target_engine):
-    source = new_database(tmp_path, "source", source_engine)
+    source = new_database(tmp_path, "source", source_engine, migrated=True)
     target = new_database(tmp_path, "target", target_engine)
     try:
         with django_db_blocker.unblock():

@@ -41,7 +41,7 @@ NOT_COMPARED = {"django_migrations", "sqlite_sequence"}
 def source(tmp_path_factory, django_db_blocker):
     """A populated database and a backup of it made by the ``palermo backup`` command."""
     tmp = tmp_path_factory.mktemp("backup")
-    db = new_database(tmp, "source")
+    db = new_database(tmp, "source", migrated=True)
     # Module-wide, so keep any audit anchors this writes away from the data folder's own file.
     with django_db_blocker.unblock(), default_database(db), override_settings(
         PALERMO_AUDIT_ANCHOR_FILE=str(tmp / "audit-anchors.jsonl")

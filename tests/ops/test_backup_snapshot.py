@@ -35,7 +35,7 @@ NOT_COMPARED = {"django_migrations", "sqlite_sequence", "core_auditevent"}
 
 
 def test_a_referral_committed_during_the_backup_is_not_half_in_it(tmp_path, django_db_blocker):
-    source, target = new_database(tmp_path, "source"), new_database(tmp_path, "target")
+    source, target = new_database(tmp_path, "source", migrated=True), new_database(tmp_path, "target")
     written: list[int] = []
     errors: list[str] = []
 

@@ -44,7 +44,7 @@ def opens(key: str, token: str) -> bool:
 
 
 def test_keys_rotate_killed_midway_leaves_everyone_readable_and_a_rerun_finishes(tmp_path, django_db_blocker):
-    db = new_database(tmp_path, "keys")
+    db = new_database(tmp_path, "keys", migrated=True)
     new = Fernet.generate_key().decode()
     try:
         with django_db_blocker.unblock(), default_database(db):

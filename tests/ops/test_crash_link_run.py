@@ -28,7 +28,7 @@ def state(db) -> dict:
 
 
 def test_link_run_killed_while_writing_leaves_nothing_half_written_and_a_rerun_completes(tmp_path, django_db_blocker):
-    db = new_database(tmp_path, "link")
+    db = new_database(tmp_path, "link", migrated=True)
     try:
         with django_db_blocker.unblock(), default_database(db):
             populate_linkable(people=260, copies=5)

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.migrated import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,7 +50,7 @@ def served(tmp_path):
     # as `make run` starts it: DEBUG off, the demo phase banner
     env.update(PALERMO_ENV="development", PALERMO_DEBUG="0", PALERMO_PHASE="demo", PALERMO_DATA_DIR=str(tmp_path),
                PALERMO_STATIC_ROOT=str(tmp_path / "static"))
-    subprocess.run([sys.executable, "-m", "palermo", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    copy_sqlite(tmp_path / "palermo.sqlite3")  # the migrated database (tests/migrated.py)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "palermo", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],

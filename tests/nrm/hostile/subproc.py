@@ -1,6 +1,7 @@
 """Running ``palermo`` as a real process against a database of its own, for the memory and
-crash tests: a fresh SQLite file (or a fresh PostgreSQL database), migrated, with the demo's
-organisations and users (``responder`` is a first responder at MET)."""
+crash tests: a fresh SQLite file (or a fresh PostgreSQL database), migrated (a copy of the run's
+migrated database: tests/migrated.py), with the demo's organisations and users (``responder`` is a
+first responder at MET)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.migrated import copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[3]
 _SETUP = ("import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'palermo.settings'); import django; "
@@ -26,9 +29,13 @@ def palermo_env(data_dir: Path, database_url: str | None = None) -> dict[str, st
 
 
 def prepare_database(env: dict[str, str]) -> None:
-    for args in (["-m", "palermo", "migrate", "-v0"], ["-c", _SETUP]):
-        done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stderr[-3000:]
+    """Give the process's database the demo's organisations and users. On SQLite the file (in its
+    data folder) is first made as a copy of the run's migrated, empty database; on PostgreSQL the
+    caller makes the database with :func:`tests.migrated.create_postgres`."""
+    if "DATABASE_URL" not in env:
+        copy_sqlite(Path(env["PALERMO_DATA_DIR"]) / "palermo.sqlite3")
+    done = subprocess.run([sys.executable, "-c", _SETUP], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def palermo_command(*args: str) -> list[str]:

@@ -23,6 +23,7 @@ import pytest
 from django.db import connection
 
 from palermo.synth.referrals import write_referrals_csv
+from tests.migrated import create_postgres
 from tests.nrm.hostile.subproc import ROOT, palermo_command, palermo_env, prepare_database, run_measured
 
 pytestmark = pytest.mark.slow
@@ -54,8 +55,7 @@ def database(request, tmp_path):
     url = urlsplit(os.environ["DATABASE_URL"])
     name = f"palermo_crash_{uuid.uuid4().hex[:8]}"
     admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_postgres(name)
     env = palermo_env(tmp_path / "data", urlunsplit(url._replace(path=f"/{name}")))
     try:
         prepare_database(env)
