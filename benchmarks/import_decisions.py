@@ -52,7 +52,7 @@ def run(*, rows: int = 100_000, service_rows: int = 2000) -> dict:
     from palermo.demo import organisations_load
     from palermo.nrm.decision_import import import_decisions
     from palermo.nrm.decision_import_rows import COLUMNS
-    from palermo.nrm.models import Case, Referral
+    from palermo.nrm.models import Case, Referral, case_list_facts
 
     migrate()
     orgs = organisations_load()
@@ -76,7 +76,7 @@ def run(*, rows: int = 100_000, service_rows: int = 2000) -> dict:
                 for i in range(start, min(total, start + 5000))])
             Case.objects.bulk_create([
                 Case(referral=r, competent_authority=ukhtc, routing_version="bench", rg_due=r.received_on,
-                     rg_due_version="bench") for r in refs])
+                     rg_due_version="bench", **case_list_facts(r)) for r in refs])
     print(f"  set-up: {total:,} referrals and cases in {time.perf_counter() - t0:.1f} s")
 
     def decisions_file(name: str, lo: int, hi: int) -> Path:

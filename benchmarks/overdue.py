@@ -58,8 +58,9 @@ def grow(target: int, have: int, *, today: dt.date, orgs: dict, officer_id: int,
                "VALUES (%s, '', %s, %s, %s, %s, '', 'uk', '', '[]', '[]', '', 'adult', 'no', 'given', false, %s, '')")
     case_sql = ("INSERT INTO nrm_case (referral_id, status, competent_authority_id, routing_version, rg_due, rg_due_version, "
                 "recovery_period_start, recovery_period_min_end, recovery_version, cg_earliest, cg_earliest_version, "
-                "reconsideration_version, withdrawal_reason, elements_act, elements_means, elements_purpose, updated_at) "
-                "VALUES (%s, %s, %s, 'bench', %s, 'bench', %s, %s, '', %s, '', '', '', '[]', '[]', '[]', %s)")
+                "reconsideration_version, withdrawal_reason, elements_act, elements_means, elements_purpose, updated_at, "
+                "nation, child) "
+                "VALUES (%s, %s, %s, 'bench', %s, 'bench', %s, %s, '', %s, '', '', '', '[]', '[]', '[]', %s, 'england', false)")
     batch = 20_000
     while have < target:
         n = min(batch, target - have)

@@ -62,12 +62,13 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         # need DISTINCT over all its columns (and its count a DISTINCT subquery).
         qs = qs.filter(Exists(ReferralExploitationType.objects.filter(referral_id=OuterRef("referral_id"),
                                                                       code=f.exploitation_type)))
+    # on the case's copies of the referral's facts (Case.nation, Case.child): no join to count
     if f.nation:
-        qs = qs.filter(referral__nation=f.nation)
+        qs = qs.filter(nation=f.nation)
     if f.age_group == "child":
-        qs = qs.filter(referral__under_18__in=["yes", "not_sure"])
+        qs = qs.filter(child=True)
     elif f.age_group == "adult":
-        qs = qs.filter(referral__under_18="no")
+        qs = qs.filter(child=False)
     if f.reference:
         qs = qs.filter(reference_q(f.reference))
     if f.external_reference:

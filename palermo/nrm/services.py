@@ -25,6 +25,7 @@ from palermo.nrm.models import (
     DutyToNotify,
     Referral,
     ReferralExploitationType,
+    case_list_facts,
 )
 from palermo.nrm.routing import competent_authority_for
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
@@ -211,7 +212,7 @@ def referral_outcome_new(*, actor, data: ReferralIn, referral: Referral,
     due = lookups.rg_due(received_on=data.received_on, nation=data.nation)
     case = Case(
         referral=referral, competent_authority=authority, routing_version=f"{rt.version}:{rt.rule}",
-        rg_due=due.due, rg_due_version=due.version,
+        rg_due=due.due, rg_due_version=due.version, **case_list_facts(referral),
     )
     case._history_user = actor
     return None, case, {"competent_authority": authority.code, "rg_due": due.due.isoformat(),

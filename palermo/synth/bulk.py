@@ -230,7 +230,7 @@ CASE_COLS = ("id", "status", "routing_version", "rg_due", "rg_due_version", "rg_
              "recovery_period_min_end", "recovery_version", "cg_earliest", "cg_earliest_version", "cg_decided_on",
              "reconsideration_deadline", "reconsideration_version", "withdrawn_on", "withdrawal_reason", "updated_at",
              "competent_authority_id", "referral_id", "elements_act", "elements_means", "elements_purpose",
-             "elements_recorded_at", "elements_recorded_by_id")
+             "elements_recorded_at", "elements_recorded_by_id", "nation", "child")
 DECISION_COLS = ("id", "kind", "outcome", "decided_on", "reason_codes", "reason_text", "state", "reviewed_on",
                  "review_note", "parameter_versions", "created_at", "case_id", "decided_by_id", "reviewed_by_id",
                  "imported_from_sha256", "review_recorded_by_org_id")
@@ -426,7 +426,7 @@ def batch_rows(plan: Plan, staff: Staff, base: dict[str, int], a: int, b: int, t
         cases.append((cid, templates[o][-1][2], f"{rt.version}:{rt.rule}", due.due.isoformat(), due.version, rg_decided,
                       rp_start, rp_end, rp_version, cg_earliest, cg_version, cg_decided, rc_due, rc_version,
                       withdrawn_on, withdrawal_reason, now, staff.org_ids[rt.authority_code], rid, "[]", "[]", "[]",
-                      None, None))
+                      None, None, nation, child))  # the referral's facts, copied (nrm.models.case_list_facts)
     return {"people": people, "referrals": refs, "exploitation": exps, "cases": cases, "decisions": decs,
             "steps": steps}
 

@@ -135,7 +135,7 @@ def _waiting_list_entry() -> None:
 def populate_linkable(*, people: int, copies: int, seed: int = 3) -> int:
     """``people`` synthetic people, each referred ``copies`` times (a person row, a referral and an
     NRM case each), with a letter dropped or doubled in some copies. Returns the persons made."""
-    from palermo.nrm.models import Case, Referral
+    from palermo.nrm.models import Case, Referral, case_list_facts
 
     migrate()
     orgs = organisations_load()
@@ -172,7 +172,7 @@ def populate_linkable(*, people: int, copies: int, seed: int = 3) -> int:
     ]  # fmt: skip
     Referral.objects.bulk_create(referrals, batch_size=500)
     Case.objects.bulk_create(
-        [Case(referral=r, competent_authority=orgs["SCA"], routing_version="bulk", rg_due=received, rg_due_version="bulk")
-         for r in referrals], batch_size=500,
+        [Case(referral=r, competent_authority=orgs["SCA"], routing_version="bulk", rg_due=received, rg_due_version="bulk",
+              **case_list_facts(r)) for r in referrals], batch_size=500,
     )  # fmt: skip
     return len(persons)

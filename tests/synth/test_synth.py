@@ -124,7 +124,7 @@ def _replay(plan, i: int, case: Case) -> Case:
 CASE_FIELDS = ("status", "competent_authority_id", "routing_version", "rg_due", "rg_due_version", "rg_decided_on",
                "recovery_period_start", "recovery_period_min_end", "recovery_version", "cg_earliest",
                "cg_earliest_version", "cg_decided_on", "reconsideration_deadline", "reconsideration_version",
-               "withdrawn_on", "withdrawal_reason")
+               "withdrawn_on", "withdrawal_reason", "nation", "child")
 
 
 @pytest.mark.parametrize("profile", ["uk-2023", "seed-2011"])
@@ -147,6 +147,7 @@ def test_bulk_cases_equal_the_services(tmp_path, profile):
         assert (case.competent_authority.code, case.routing_version) == (rt.authority_code, f"{rt.version}:{rt.rule}")
         due = deadlines.rg_due(received_on=ref.received_on, nation=ref.nation)
         assert (case.rg_due, case.rg_due_version) == (due.due, due.version)
+        assert (case.nation, case.child) == (ref.nation, ref.is_child)  # the lists' copies
         status = ""
         for step in case.transitions.order_by("pk"):
             status = workflow.REFERRED if step.action == "refer" else workflow.next_status(status, step.action)
