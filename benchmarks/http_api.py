@@ -1,7 +1,7 @@
 """Benchmark 1 (issue 12): the HTTP API under load, against a bare Django JSON view served by the
 same server in the same run (these machines are shared and noisy: compare ratios).
 
-    .venv/bin/python benchmarks/http_api.py [--cases 10000] [--seconds 15] [--clients 8] [--workers 2]
+    .venv/bin/python benchmarks/http_api.py [--cases 10000] [--seconds 15] [--rounds 1] [--clients 8] [--workers 2]
     .venv/bin/python benchmarks/http_api.py --postgres …   # on a throwaway PostgreSQL (needs root)
     sh scripts/with_postgres.sh .venv/bin/python benchmarks/http_api.py …   # the same
 
@@ -160,7 +160,27 @@ async def _drive(base: str, make_request, *, clients: int, seconds: float, warmu
     # the same window in wall-clock time, to pick the server's probe lines (``--probe``)
     window = (time.time() - (time.perf_counter() - t_count), time.time() - (time.perf_counter() - t_end))
     return {"requests": len(latencies), "rate": len(latencies) / seconds, "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99), "errors": errors, "window": window, "client_cpu": client_cpu}
+            "p99": percentile(latencies, 0.99), "errors": errors, "window": window, "client_cpu": client_cpu,
+            "seconds": seconds, "latencies": latencies}
+
+
+def pooled(runs: list[dict]) -> dict:
+    """Several measures of one side as one: requests over the summed time, percentiles over every
+    latency, errors added up, the window from the first start to the last end."""
+    if len(runs) == 1:
+        return runs[0]
+    latencies = [x for r in runs for x in r["latencies"]]
+    errors: dict[int, int] = {}
+    for r in runs:
+        for code, n in r["errors"].items():
+            errors[code] = errors.get(code, 0) + n
+    sent = sum(r["requests"] for r in runs)
+    return {"requests": sent, "rate": sent / sum(r["seconds"] for r in runs), "p50": percentile(latencies, 0.5),
+            "p99": percentile(latencies, 0.99), "errors": errors,
+            "window": (min(r["window"][0] for r in runs), max(r["window"][1] for r in runs)),
+            "client_cpu": sum(r["client_cpu"] * r["requests"] for r in runs) / max(1, sent),
+            "seconds": sum(r["seconds"] for r in runs), "latencies": latencies,
+            "rounds": [{"rate": r["rate"], "p50": r["p50"], "p99": r["p99"]} for r in runs]}
 
 
 def drive(base: str, make_request, *, clients: int, seconds: float, warmup: float = 2.0) -> dict:
@@ -310,7 +330,7 @@ def setup_database(cases: int, service_cases: int = 500) -> tuple[dict, str]:
 
 def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: int = 2, threads: int = 1,
         compare_servers: bool = False, skip_link: bool = False, service_cases: int = 500, probe: bool = False,
-        postgres: bool = False) -> dict:
+        postgres: bool = False, rounds: int = 1) -> dict:
     """``postgres`` only says the run was asked for on PostgreSQL (``main`` re-runs the script under
     scripts/with_postgres.sh): the database is whatever DATABASE_URL names."""
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-http-"))
@@ -356,8 +376,21 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
     probe_dir = tmp / "probe" if probe else None
 
     def pair(label: str, api_fn, floor_fn, base: str, goal_share: float, key: str, warmup: float = 2.0) -> None:
-        floor = drive(base, floor_fn, clients=clients, seconds=seconds)
-        ours = drive(base, api_fn, clients=clients, seconds=seconds, warmup=warmup)
+        # --rounds N: N measures of each side, alternating which goes first (floor-API, API-floor,
+        # …), pooled; a machine whose speed drifts during the run then weighs on both sides alike.
+        floors, ourss = [], []
+        for r in range(rounds):
+            sides = [("floor", floor_fn), ("api", api_fn)]
+            for side, fn in (sides if r % 2 == 0 else sides[::-1]):
+                res = drive(base, fn, clients=clients, seconds=seconds,
+                            warmup=warmup if side == "api" and not ourss else 2.0)
+                (floors if side == "floor" else ourss).append(res)
+        floor, ours = pooled(floors), pooled(ourss)
+        if rounds > 1:
+            shares = ", ".join(f"{o['rate'] / f['rate']:.0%}" for o, f in zip(ourss, floors, strict=True) if f["rate"])
+            print(f"    {label}, each round's share of the floor's rate: {shares}", flush=True)
+        for side in (floor, ours):
+            side.pop("latencies", None)
         runs[key] = {"api": ours, "floor": floor}
         if probe_dir:
             rng = random.Random(0)
@@ -400,6 +433,8 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
             except SystemExit as exc:
                 notes.append(f"{name}: could not start ({str(exc)[:200]})")
                 continue
+            for side in (floor, ours):
+                side.pop("latencies", None)
             runs[f"server_{name}"] = {"api": ours, "floor": floor}
             print(f"  {name}: read {ours['rate']:.1f} req/s p50 {ours['p50']} s p99 {ours['p99']} s; "
                   f"floor {floor['rate']:.1f} req/s p50 {floor['p50']} s p99 {floor['p99']} s", flush=True)
@@ -407,7 +442,7 @@ def run(*, cases: int = 10_000, seconds: float = 15, clients: int = 8, workers: 
                                     floor=floor["rate"], better="higher"))
             measures.append(measure(f"server comparison, {name}: floor rate", floor["rate"], "req/s", better="higher"))
     options = {"cases": cases, "seconds": seconds, "clients": clients, "workers": workers, "threads": threads,
-               "service_cases": service_cases, "probe": probe}
+               "service_cases": service_cases, "probe": probe, "rounds": rounds}
     return result("http_api", options, measures, database=vendor, notes=notes, runs=runs,
                   setup={"cases_load_seconds": tokens["load_seconds"], "load_average_end": os.getloadavg()})
 
@@ -427,6 +462,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure each side this many times, alternating which goes first, and pool them "
+                         "(a noisy machine: e.g. --rounds 4 --seconds 8)")
     ap.add_argument("--compare-servers", action="store_true", help="also the read pair on Gunicorn and Granian")
     ap.add_argument("--skip-link", action="store_true", help="leave out the write with linkage scored on commit")
     ap.add_argument("--service-cases", type=int, default=500,
