@@ -42,11 +42,11 @@ def _module_uses_db(item) -> bool:
     return _MODULE_USES_DB[path]
 
 
-# The authorization matrix is the suite's largest cost (measured 2 December 2026 under load: pages
-# 510 s on SQLite and 789 s on PostgreSQL, the API 441 s and 348 s): its API half runs on SQLite and
-# its page half on PostgreSQL, so every cell is proven once per CI run, the refusals on both
-# surfaces reach both databases' SQL through each app's own scope tests (which run on both), and
-# `PALERMO_TEST_EVERYTHING=1` runs the whole matrix on either database.
+# The authorization matrix runs whole on both databases, every cell proven on each one's SQL. It
+# was split between them while it was the suite's largest cost (pages 510 s on SQLite and 789 s on
+# PostgreSQL under load, 2 December 2026); most of that was the test's own harness working out each
+# record's relation to each user for every cell, now worked out once (test_matrix.Runner.relation):
+# the page half took 42-76 s and the API half 20-40 s afterwards.
 #
 # Tests that check the same thing whatever the suite's database run once, in whichever suite
 # balances the two (CI waits for the longer; measured 2 December 2026 with `--junitxml`, both suites
@@ -56,7 +56,6 @@ def _module_uses_db(item) -> bool:
 # the header walk (middleware on every route), `palermo serve` and the demo file's plaintext check
 # (their own SQLite databases), and the killed SQLite import (its own SQLite file).
 ONCE_ON_SQLITE = ("tests/web/test_plain_words.py",
-                  "tests/security/authz/test_matrix.py::test_matrix[api]",
                   "tests/security/test_production_settings.py",
                   "tests/security/test_headers.py::test_every_routed_url_carries_the_policy_for_every_kind_of_visitor",
                   "tests/nrm/hostile/test_import_crash.py::test_a_killed_import_leaves_nothing_and_a_rerun_writes_every_row_once[sqlite]",
@@ -64,7 +63,6 @@ ONCE_ON_SQLITE = ("tests/web/test_plain_words.py",
                   "tests/ops/test_serve.py::test_palermo_serve_serves_pages_and_hashed_static_files_with_long_caching")
 ONCE_ON_POSTGRES = ("tests/api/test_schemathesis.py::test_every_role_gets_documented_answers",
                     "tests/api/test_generated_client.py",
-                    "tests/security/authz/test_matrix.py::test_matrix[page]",
                     "tests/test_benchmarks_run.py",
                     "tests/linkage/test_cli.py::test_same_job_on_spark_local_mode",
                     # needs the suite's PostgreSQL cluster (its own database in it)
