@@ -96,6 +96,17 @@ def test_import_command_writes_a_good_file(world, tmp_path, capsys):
     assert "run `palermo link run`" in out  # the bulk path scores no one row by row
 
 
+def test_import_command_writes_in_batches_of_the_size_asked_and_refuses_a_batch_of_none(world, tmp_path, capsys):
+    f = write(tmp_path / "ok.csv", [row(), row(family_name="Other"), row(family_name="Third")])
+    with pytest.raises(CommandError, match="--batch-size must be at least 1"):
+        call_command("import", "referrals", str(f), "--as", world.responder.username, "--batch-size", "0")
+    assert Referral.objects.count() == 0
+    call_command("import", "referrals", str(f), "--as", world.responder.username, "--batch-size", "2")
+    err = capsys.readouterr().err
+    assert "Writing: 2 of 3 referrals" in err and "Writing: 3 of 3 referrals" in err  # a batch of 2, then the rest
+    assert Referral.objects.count() == 3
+
+
 def test_only_first_responders_import(world, tmp_path):
     f = write(tmp_path / "ok.csv", [row()])
     with pytest.raises(CommandError, match="first responders"):

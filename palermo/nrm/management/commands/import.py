@@ -12,6 +12,7 @@ from rich.progress import Progress
 from palermo.core.exceptions import PalermoError
 from palermo.nrm.decision_import import import_decisions
 from palermo.nrm.importer import import_referrals
+from palermo.nrm.referral_bulk import BATCH
 
 SHOWN = 200  # errors printed; the count says how many more
 
@@ -34,11 +35,17 @@ class Command(BaseCommand):
         parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv); "
                                                          "never over an existing file")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--batch-size", type=int, default=BATCH,
+                            help=f"referrals: how many are written at a time within the one transaction (default "
+                                 f"{BATCH:,}); smaller uses less memory, larger is a little faster")
         parser.add_argument("--background", action="store_true",
                             help="referrals: queue the import as a job of the --as user (see Your jobs) for "
                                  "`palermo worker`, instead of running it now")
 
-    def handle(self, *args, what, file, username, skip_invalid, rejects, no_progress, background=False, **opts):
+    def handle(self, *args, what, file, username, skip_invalid, rejects, no_progress, background=False,
+               batch_size=BATCH, **opts):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         if not file.is_file():
@@ -64,7 +71,8 @@ class Command(BaseCommand):
         try:
             with self._progress(file, off=no_progress) as tick:
                 result = import_referrals(actor=user, path=file, skip_invalid=skip_invalid,
-                                          rejects_path=rejects if skip_invalid else None, progress=tick)
+                                          rejects_path=rejects if skip_invalid else None, progress=tick,
+                                          batch_size=batch_size)
         except PalermoError as exc:
             raise CommandError(f"Nothing was written: {exc.message}") from exc
         finally:
