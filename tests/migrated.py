@@ -21,13 +21,14 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks._common import copy_sqlite as benchmarks_copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[1]
 _made: dict[str, str] = {}  # "sqlite" -> template file, "postgresql" -> template database name
@@ -62,13 +63,7 @@ def copy_sqlite(dest: Path | str) -> Path:
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} exists: a migrated copy goes only into a new file")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    src, out = sqlite3.connect(sqlite_template()), sqlite3.connect(dest)
-    try:
-        src.backup(out)
-    finally:
-        src.close()
-        out.close()
+    benchmarks_copy_sqlite(sqlite_template(), dest)
     return dest
 
 

@@ -7,8 +7,9 @@ once for each historical record it writes, only to find the historical model. Th
 an access here (4 µs with the class kept), three times for each referral (person, referral,
 case): ~3% of the 13 ms of CPU of ``POST /api/v1/referrals`` (issue 12's write benchmark).
 Django's own managers call ``from_queryset`` once, when a model class is made;
-:func:`history_descriptors_cache` does the same for every model with history. What ``instance.history`` and ``Model.history`` return is
-unchanged: a ``HistoryManager`` for that model and instance.
+:func:`history_descriptors_cache` does the same for every model with history. What
+``instance.history`` and ``Model.history`` return is unchanged: a ``HistoryManager`` for that
+model and instance.
 """
 
 from __future__ import annotations
@@ -27,13 +28,10 @@ class CachedHistoryDescriptor(HistoryDescriptor):
         return self.manager_type(self.model, instance)
 
 
-def history_descriptors_cache(models) -> int:
-    """Give each model in ``models`` with a simple_history descriptor the cached one; how many."""
-    changed = 0
+def history_descriptors_cache(models) -> None:
+    """Give each model in ``models`` with a simple_history descriptor the cached one."""
     for model in models:
         for name, value in list(vars(model).items()):
             if type(value) is HistoryDescriptor:
                 setattr(model, name, CachedHistoryDescriptor(value.model, manager=value.manager_class,
                                                              queryset=value.queryset_class))
-                changed += 1
-    return changed

@@ -128,7 +128,7 @@ class ReferralExploitationType(models.Model):
 
 def case_list_facts(referral: Referral) -> dict:
     """The referral's facts a case keeps a copy of for its lists (``Case.nation``, ``Case.child``)."""
-    return {"nation": referral.nation, "child": referral.under_18 in CHILD_UNDER_18}
+    return {"nation": referral.nation, "child": referral.is_child}
 
 
 class Case(models.Model):

@@ -8,6 +8,16 @@ from django.db import migrations, models
 NATIONS = [('england', 'England'), ('wales', 'Wales'), ('scotland', 'Scotland'), ('northern_ireland', 'Northern Ireland')]
 
 
+def _nation():
+    return models.CharField(choices=NATIONS, default='', editable=False,
+                            help_text="The referral's nation (a copy, for lists)", max_length=20)
+
+
+def _child():
+    return models.BooleanField(default=False, editable=False,
+                               help_text="The referral is a child's: under 18 yes or not sure (a copy, for lists)")
+
+
 def _copy(table: str) -> str:
     return (f"UPDATE {table} SET "
             f"nation = COALESCE((SELECT r.nation FROM nrm_referral r WHERE r.id = {table}.referral_id), ''), "
@@ -22,30 +32,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='case',
-            name='nation',
-            field=models.CharField(choices=NATIONS, default='', editable=False, help_text="The referral's nation (a copy, for lists)", max_length=20),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name='case',
-            name='child',
-            field=models.BooleanField(default=False, editable=False, help_text='The referral is a child\'s: under 18 yes or not sure (a copy, for lists)'),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name='historicalcase',
-            name='nation',
-            field=models.CharField(choices=NATIONS, default='', editable=False, help_text="The referral's nation (a copy, for lists)", max_length=20),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name='historicalcase',
-            name='child',
-            field=models.BooleanField(default=False, editable=False, help_text='The referral is a child\'s: under 18 yes or not sure (a copy, for lists)'),
-            preserve_default=False,
-        ),
+        *(migrations.AddField(model_name=model, name=name, field=field(), preserve_default=False)
+          for model in ('case', 'historicalcase') for name, field in (('nation', _nation), ('child', _child))),
         migrations.RunSQL(_copy("nrm_case"), migrations.RunSQL.noop),
         migrations.RunSQL(_copy("nrm_historicalcase"), migrations.RunSQL.noop),
         migrations.AddIndex(
