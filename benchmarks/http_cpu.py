@@ -51,8 +51,12 @@ def setup(cases: int) -> tuple[str, str]:
 
     migrate()
     call_command("synth", "--profile", "uk-2023", "--cases", str(cases), "--seed", "1", "--no-progress", verbosity=0)
+    from palermo.demo import organisations_load, users_load
+
+    users_load(organisations_load())  # the demo's ``responder`` at MET, whom the floor's write names too
     _, token = ApiToken.issue(User.objects.get(username="synth.sca.decider0"))
-    return token, connection.vendor
+    _, write_token = ApiToken.issue(User.objects.get(username="responder"))
+    return token, write_token, connection.vendor
 
 
 def cpu_per_request(client, paths: list[tuple[str, dict]], headers: dict, *, requests: int) -> tuple[float, float]:
@@ -68,6 +72,32 @@ def cpu_per_request(client, paths: list[tuple[str, dict]], headers: dict, *, req
         if resp.status_code != 200:
             raise SystemExit(f"{path} {params}: {resp.status_code} {resp.content[:300]!r}")
     return (time.process_time() - c0) / requests, (time.perf_counter() - w0) / requests
+
+
+def payloads(count: int, seed: int = 0) -> list[str]:
+    """``count`` synthetic referrals as JSON bodies (the demo's generator, as ``http_api.py`` sends)."""
+    import datetime as dt
+    import random
+
+    from palermo.demo import _synthetic_referral
+
+    rng, today = random.Random(seed), dt.date.today()
+    return [_synthetic_referral(rng, today - dt.timedelta(days=rng.randint(0, 30))).model_dump_json()
+            for _ in range(count)]
+
+
+def cpu_per_post(client, path: str, bodies: list[str], headers: dict) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) per ``POST path`` of each body in turn, after a warm-up of 10
+    (bodies made beforehand, so their making is not counted)."""
+    for body in bodies[:10]:
+        assert client.post(path, body, content_type="application/json", headers=headers).status_code == 201
+    timed = bodies[10:]
+    c0, w0 = time.process_time(), time.perf_counter()
+    for body in timed:
+        resp = client.post(path, body, content_type="application/json", headers=headers)
+        if resp.status_code != 201:
+            raise SystemExit(f"POST {path}: {resp.status_code} {resp.content[:300]!r}")
+    return (time.process_time() - c0) / len(timed), (time.perf_counter() - w0) / len(timed)
 
 
 def queries_of(fn) -> list[str]:
@@ -86,7 +116,7 @@ def queries_of(fn) -> list[str]:
     return seen
 
 
-def run(*, cases: int = 10_000, requests: int = 300, profile: bool = False) -> dict:
+def run(*, cases: int = 10_000, requests: int = 300, writes: int = 200, profile: bool = False) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="palermo-bench-cpu-"))
     for k, v in TEST_ENV.items():
         os.environ.setdefault(k, v)
@@ -95,7 +125,7 @@ def run(*, cases: int = 10_000, requests: int = 300, profile: bool = False) -> d
     os.environ.update(PALERMO_ENV="development", PALERMO_DEBUG="0")
     os.environ.setdefault("PALERMO_DATA_DIR", str(tmp))
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.http_floor.settings"
-    token, vendor = setup(cases)
+    token, write_token, vendor = setup(cases)
 
     from django.test import Client
     from django.test.utils import override_settings
@@ -105,26 +135,49 @@ def run(*, cases: int = 10_000, requests: int = 300, profile: bool = False) -> d
     api_paths = [("/api/v1/cases", {**f, "page": p, "page_size": 50}) for f in READ_FILTERS for p in (1, 2, 3)]
     floor_paths = [("/bench/floor/cases", {})]
     # The rate limit is counted as always (its write is part of the cost), but never reached.
-    with override_settings(PALERMO_API_RATE_LIMIT=10**9):
+    # Linkage is scored off the request (PALERMO_LINK_ON_REFERRAL off), as http_api.py's write pair.
+    wauth = {"Authorization": f"Bearer {write_token}"}
+    bodies = payloads(10 + writes, seed=1) if writes else []
+    floor_bodies = payloads(10 + writes, seed=2) if writes else []
+    with override_settings(PALERMO_API_RATE_LIMIT=10**9, PALERMO_LINK_ON_REFERRAL=False):
         api_cpu, api_wall = cpu_per_request(client, api_paths, auth, requests=requests)
         floor_cpu, floor_wall = cpu_per_request(client, floor_paths, {}, requests=requests)
         api_q = queries_of(lambda: client.get("/api/v1/cases", {"status": "referred", "page": 2, "page_size": 50},
                                               headers=auth))
         floor_q = queries_of(lambda: client.get("/bench/floor/cases"))
+        if writes:
+            w_cpu, w_wall = cpu_per_post(client, "/api/v1/referrals", bodies, wauth)
+            wf_cpu, wf_wall = cpu_per_post(client, "/bench/floor/referrals", floor_bodies, {})
+            extra = payloads(2, seed=3)
+            w_q = queries_of(lambda: client.post("/api/v1/referrals", extra[0], content_type="application/json",
+                                                 headers=wauth))
+            wf_q = queries_of(lambda: client.post("/bench/floor/referrals", extra[1], content_type="application/json"))
         if profile:
             import cProfile
             import pstats
 
-            prof = cProfile.Profile()
+            def show(prof, queries, what):
+                print(f"\n=== {what} ===", file=sys.stderr)
+                pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+                pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+                for sql in queries:
+                    print(f"    {sql[:400]}", file=sys.stderr)
+
+            prof = cProfile.Profile(time.process_time)
             prof.enable()
             for i in range(50):
                 path, params = api_paths[i % len(api_paths)]
                 client.get(path, params, headers=auth)
             prof.disable()
-            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
-            pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(30)
-            for sql in api_q:
-                print(f"    {sql[:400]}", file=sys.stderr)
+            show(prof, api_q, "GET /api/v1/cases")
+            if writes:
+                more = payloads(50, seed=4)
+                prof = cProfile.Profile(time.process_time)
+                prof.enable()
+                for body in more:
+                    client.post("/api/v1/referrals", body, content_type="application/json", headers=wauth)
+                prof.disable()
+                show(prof, w_q, "POST /api/v1/referrals")
     ratio = api_cpu / floor_cpu
     print(f"  GET /api/v1/cases (50, filters): {api_cpu * 1000:.2f} ms CPU/request ({len(api_q)} queries), "
           f"floor {floor_cpu * 1000:.2f} ms CPU/request ({len(floor_q)} queries): {ratio:.2f} × the floor, "
@@ -138,14 +191,29 @@ def run(*, cases: int = 10_000, requests: int = 300, profile: bool = False) -> d
         measure("read GET /api/v1/cases (50, filters): queries per request", len(api_q), "queries",
                 floor=len(floor_q), better="lower"),
     ]
-    return result("http_cpu", {"cases": cases, "requests": requests}, measures, database=vendor)
+    if writes:
+        w_ratio = w_cpu / wf_cpu
+        print(f"  POST /api/v1/referrals: {w_cpu * 1000:.2f} ms CPU/request ({len(w_q)} queries), "
+              f"floor {wf_cpu * 1000:.2f} ms CPU/request ({len(wf_q)} queries): {w_ratio:.2f} × the floor, "
+              f"{1 / w_ratio:.0%} of its rate when CPU-bound", flush=True)
+        measures += [
+            measure("write POST /api/v1/referrals: CPU per request", w_cpu, "s", floor=wf_cpu,
+                    floor_name="bare Django JSON insert", better="lower", goal="≤ 4 × the floor (≥ 25 % of its rate)",
+                    met=w_ratio <= 4),
+            measure("write POST /api/v1/referrals: wall time per request, one client", w_wall, "s", floor=wf_wall,
+                    better="lower"),
+            measure("write POST /api/v1/referrals: queries per request", len(w_q), "queries", floor=len(wf_q),
+                    better="lower"),
+        ]
+    return result("http_cpu", {"cases": cases, "requests": requests, "writes": writes}, measures, database=vendor)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=300)
-    ap.add_argument("--profile", action="store_true", help="print a cProfile of the API request and its queries")
+    ap.add_argument("--writes", type=int, default=200, help="referrals posted for the write measure (0: none)")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of the API requests and their queries")
     cli(run, ap)
 
 

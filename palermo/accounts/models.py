@@ -138,6 +138,21 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))
 
+    def referring_organisations(self) -> list[Organisation]:
+        """The designated first responder organisations in which the user is a first responder:
+        the only ones they may refer for. Read once per user object, with its roles (the
+        permission to refer and the referral's own check ask the same question in one request);
+        forgotten with them."""
+        from palermo.accounts.roles import FIRST_RESPONDER
+
+        roles = self._role_orgs() if self.is_active else None
+        cached = getattr(self, "_palermo_referring", None)
+        if cached is None or cached[0] is not roles:
+            ids = self.organisations_for(FIRST_RESPONDER)
+            orgs = list(Organisation.objects.filter(pk__in=ids, is_designated_first_responder=True)) if ids else []
+            cached = self._palermo_referring = (roles, orgs)
+        return list(cached[1])
+
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

@@ -59,10 +59,7 @@ def referred_case(user, case) -> bool:
 @rules.predicate
 def is_first_responder(user) -> bool:
     """A first responder at a *designated* first responder organisation (only those may refer)."""
-    from palermo.accounts.models import Organisation
-
-    orgs = user.organisations_for(R.FIRST_RESPONDER)
-    return bool(orgs) and Organisation.objects.filter(pk__in=orgs, is_designated_first_responder=True).exists()
+    return bool(user.referring_organisations())
 
 
 @rules.predicate
