@@ -37,26 +37,16 @@ def history_descriptors_cache(models) -> None:
                                                              queryset=value.queryset_class))
 
 
-def save_without_history(obj) -> None:
-    """Save a new ``obj`` without django-simple-history writing its "+" row then: the caller
-    writes it with :func:`history_created` (one prepared statement instead of a model save).
-    Every other signal is sent as usual (a new referral's linkage job)."""
-    obj.skip_history_when_saving = True
-    try:
-        obj.save()
-    finally:
-        del obj.skip_history_when_saving  # later saves of this object keep their history
 
+def history_created(created, *, user, date) -> None:
+    """The "+" history rows of objects just inserted with :func:`palermo.core.rows.create` (which
+    kept simple_history's receiver from writing them), as simple_history writes them for a create
+    (the object's values, the acting user, no change reason), at ``date``, from the values their
+    own rows hold: the same ciphertext, encrypted once. ``created``: (model, values) pairs."""
+    from palermo.core.rows import history_table
 
-def history_created(objs, *, user, date) -> None:
-    """The "+" history rows of new objects saved with :func:`save_without_history`, as
-    simple_history writes them for a create (the object's values, the acting user, no change
-    reason), at ``date``. ``None`` in ``objs`` is skipped."""
-    from palermo.core.rows import history_table, table
-
-    by_model: dict[type, list] = {}
-    for obj in objs:
-        if obj is not None:
-            by_model.setdefault(type(obj), []).append(obj)
+    by_model: dict[type, list[dict]] = {}
+    for model, values in created:
+        by_model.setdefault(model, []).append(values)
     for model, group in by_model.items():
-        history_table(model).insert([table(model).values_of(o) for o in group], user_id=user.pk, date=date)
+        history_table(model).insert(group, user_id=user.pk, date=date)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import JSONField
+from django.db.models.signals import post_save
 
 from palermo.core.fields import EncryptedTextField
 
@@ -106,12 +107,6 @@ class RowTable:
     def default(self, name: str):
         return self.by_name[name].get_default()
 
-    def values_of(self, obj) -> dict:
-        """A saved object's values as its row holds them (each prepared by its field, encrypted
-        afresh), by attribute name, with its id."""
-        values = dict(zip(self.names, self._values(obj), strict=True))
-        values[self.pk.attname] = obj.pk
-        return values
 
     def insert(self, objs: list, *, now, returning: bool = False) -> list[dict]:
         if not objs:
@@ -190,3 +185,20 @@ def history_table(model) -> HistoryRows:
     if key not in tables:
         tables[key] = HistoryRows(model)
     return tables[key]
+
+
+def create(obj, *, now) -> dict:
+    """Insert one new model object as ``save()`` would (``auto_now`` fields at ``now``, each value
+    prepared by its field) with a prepared statement, set its id, and send ``post_save``
+    (created) as ``save()`` does — except to django-simple-history, whose row the caller writes
+    from the values returned (``palermo.core.history.history_created``). The object's own
+    ``save()`` is not called: it must hold nothing its ``save()`` would compute."""
+    model = type(obj)
+    (values,) = table(model).insert([obj], now=now, returning=True)
+    obj.skip_history_when_saving = True  # simple_history's post_save receiver returns at once
+    try:
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False,
+                       using=connection.alias)
+    finally:
+        del obj.skip_history_when_saving  # later saves of this object keep their history
+    return values

@@ -124,17 +124,22 @@ def test_reporting_missing_with_the_police_needs_the_date_time_and_reference(kid
 
 
 def test_a_future_time_is_refused(kids):
-    """Two hours ahead on the same day: the time is what is refused. The clock is set to midday,
-    because after 22:00 two hours ahead is tomorrow, which the date field refuses first."""
+    """Two hours ahead on the same day: the time is what is refused. The form's clock alone is set
+    to midday (``palermo.children.forms.timezone``): after 22:00 two hours ahead is tomorrow, which
+    the date field refuses first, and moving every clock would expire the signed-in session
+    (seen on CI in the morning, when midday was four hours ahead of the sign-in)."""
     case = child_case(kids)
     client = web(kids.children)
     midday = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 0)))
     later = timezone.localtime(midday + dt.timedelta(hours=2))
-    with mock.patch("django.utils.timezone.now", return_value=midday):
+    form_clock = mock.Mock(wraps=timezone)
+    form_clock.now.return_value = midday
+    with mock.patch("palermo.children.forms.timezone", form_clock):
         resp = client.post(f"/children/cases/{case.pk}/missing/", {
             **_date("went_missing_on", later.date()), "went_missing_time": later.strftime("%H:%M"),
             "missing_from": "placement", "reported_to_police": "no"})
     assert resp.status_code == 200 and "must be now or in the past" in resp.content.decode()
+    assert form_clock.now.called
     assert not case.missing_episodes.exists()
 
 

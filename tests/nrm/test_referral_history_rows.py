@@ -1,6 +1,6 @@
-"""``referral_create`` writes the "+" history rows of the person, the referral and the case with
-prepared statements (``palermo.core.history.history_created``), not through django-simple-history's
-own ``post_save``. These tests hold those rows to simple_history itself: saving the very objects
+"""``referral_create`` inserts the person, the referral and the case with prepared statements
+(``palermo.core.rows.create``) and writes their "+" history rows itself
+(``palermo.core.history.history_created``), not through django-simple-history's own ``post_save``. These tests hold those rows to simple_history itself: saving the very objects
 again, unchanged, makes simple_history write a "~" row of their values, and every field of the two
 rows must be equal when read back through the ORM (encrypted fields decrypted), except the history
 row's own id, moment and type."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from palermo.core.history import save_without_history
 from palermo.nrm.models import Case, Referral
 from palermo.people.models import Person
 
@@ -64,11 +63,12 @@ def test_a_later_save_of_the_returned_object_keeps_its_history(world):
         == ["+", "~"]
 
 
-def test_save_without_history_writes_no_row_and_forgets_the_flag(world):
-    person = world.refer().person
-    person.family_name = "Quillby"
-    save_without_history(person)
-    assert not hasattr(person, "skip_history_when_saving")
-    assert Person.history.model.objects.filter(id=person.pk).count() == 1
-    person.save()
-    assert Person.history.model.objects.filter(id=person.pk).count() == 2
+
+def test_a_new_referral_still_sends_post_save(world, settings):
+    """The linkage job of a new referral hangs on ``post_save``: the prepared insert sends it."""
+    from palermo.jobs.models import Job
+
+    settings.PALERMO_LINK_ON_REFERRAL = True
+    referral = world.refer()
+    job = Job.objects.get(kind="link_score")
+    assert job.params["referral_id"] == referral.pk and job.params["person_id"] == referral.person_id
