@@ -158,7 +158,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "palermo.core.sqlite",
             "NAME": os.environ.get("PALERMO_SQLITE_PATH", str(DATA_DIR / "palermo.sqlite3")),
             "OPTIONS": {
                 # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
