@@ -40,7 +40,7 @@ from palermo.nrm import deadlines, services
 from palermo.nrm.models import Case, CaseTransition, DutyToNotify, Referral, ReferralExploitationType
 from palermo.nrm.routing import route
 from palermo.nrm.schemas import ReferralIn
-from palermo.people.models import Person, _pseudonym
+from palermo.people.models import Person, new_pseudonym
 
 BATCH = 5000  # referrals a batch: about 60,000 rows in all tables
 _IN_CHUNK = 900  # values in one IN (...): under SQLite's oldest limit on bound parameters
@@ -162,7 +162,7 @@ class ReferralBulkWriter:
             person, referral, types = services.referral_new(actor=actor, data=data, org=org, lookups=lookups)
             built.append((row, data, person, referral, types))
         people = [b[2] for b in built if b[2] is not None]
-        _make_unique(people, "pseudonym", lambda _: _pseudonym(), Person)
+        _make_unique(people, "pseudonym", lambda _: new_pseudonym(), Person)
         referrals = [b[3] for b in built]
         _make_unique(referrals, "reference", lambda r: services.new_reference(r.reference[:3], r.received_on.year),
                      Referral, DutyToNotify)

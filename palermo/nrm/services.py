@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from palermo.accounts.models import Organisation
@@ -31,7 +31,7 @@ from palermo.nrm.models import (
 )
 from palermo.nrm.routing import competent_authority_for
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
-from palermo.people.models import Person
+from palermo.people.models import Person, new_pseudonym
 
 NRM_START = dt.date(2009, 4, 1)  # seed note §5.1: NRM data from 1 April 2009
 
@@ -225,6 +225,28 @@ def referral_step_values(*, actor, case: Case) -> dict:
             "actor_id": actor.pk, "on": case.referral.received_on}
 
 
+def identifiers_fresh(person: Person | None, referral: Referral) -> None:
+    """Draw a new person's pseudonym and a new referral's reference again while another record
+    has it. Both are random (eight hex digits), so they clash by the birthday bound: among the
+    ~170,000 people of ten years at today's rate a new pseudonym is taken about once in 25,000,
+    which would refuse a valid referral with a database error about once a year. One query a
+    try. (The bulk import checks a whole batch at once: ``referral_bulk._make_unique``.)"""
+    qn = connection.ops.quote_name
+    sql = (f"SELECT (SELECT COUNT(*) FROM {qn(Person._meta.db_table)} WHERE pseudonym = %s), "
+           f"(SELECT COUNT(*) FROM {qn(Referral._meta.db_table)} WHERE reference = %s) + "
+           f"(SELECT COUNT(*) FROM {qn(DutyToNotify._meta.db_table)} WHERE reference = %s)")
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(sql, [person.pseudonym if person else "", referral.reference, referral.reference])
+            person_taken, reference_taken = cur.fetchone()
+        if not person_taken and not reference_taken:
+            return
+        if person is not None and person_taken:
+            person.pseudonym = new_pseudonym()
+        if reference_taken:
+            referral.reference = new_reference(referral.reference[:3], referral.received_on.year)
+
+
 @transaction.atomic
 def referral_create(*, actor, data: ReferralIn) -> Referral:
     """Record a referral. A child, or an adult who consents, opens an NRM case routed to the
@@ -242,6 +264,7 @@ def referral_create(*, actor, data: ReferralIn) -> Referral:
     if errors:
         raise ValidationFailed("The referral has errors", errors)
     person, referral, types = referral_new(actor=actor, data=data, org=org)
+    identifiers_fresh(person, referral)
     now = timezone.now()
     events, created = [], []
     if person is not None:  # its blind indexes are set (referral_new): nothing left for Person.save

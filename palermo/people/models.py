@@ -28,8 +28,13 @@ DOB_PRECISION_CHOICES = [
 ]
 
 
-def _pseudonym() -> str:
+def _pseudonym() -> str:  # the field's default: migrations name it
     return "P-" + secrets.token_hex(4).upper()
+
+
+def new_pseudonym() -> str:
+    """A new random pseudonym, "P-" and eight hex digits (not checked for uniqueness here)."""
+    return _pseudonym()
 
 
 class Person(models.Model):
