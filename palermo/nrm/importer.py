@@ -44,6 +44,7 @@ from palermo.core.audit import audit_record
 from palermo.core.csvread import CsvFile, Unreadable
 from palermo.core.exceptions import NotAllowed, PalermoError, ValidationFailed
 from palermo.core.models import AuditEvent
+from palermo.core.planner import BULK_ROWS, planner_statistics_refresh
 from palermo.core.spreadsheet import safe_writer
 from palermo.nrm import services
 from palermo.nrm.import_duplicates import Duplicate, DuplicateFinder
@@ -145,6 +146,8 @@ def import_referrals(
         raise
     if rejects:
         rejects.close(keep=result.rejected > 0)
+    if result.written >= BULK_ROWS:
+        planner_statistics_refresh(ReferralBulkWriter.MODELS)
     return result
 
 

@@ -129,6 +129,9 @@ class ReferralBulkWriter:
     """Collects checked rows (``add``) and writes them a batch at a time, in the caller's
     transaction. ``flush`` writes what is left; ``written`` counts the referrals written."""
 
+    #: what a batch writes (and their history tables)
+    MODELS = (Person, Referral, DutyToNotify, Case, ReferralExploitationType, CaseTransition, AuditEvent)
+
     def __init__(self, *, actor, batch_size: int = BATCH, lookups: BulkLookups | None = None):
         if not actor.has_perm("nrm.create_referral"):
             raise NotAllowed("Only first responders can refer a potential victim")
@@ -136,8 +139,7 @@ class ReferralBulkWriter:
         self.lookups = lookups or BulkLookups()
         self.written = 0
         self._pending: list[tuple[int, ReferralIn]] = []
-        self._tables = {m: RowTable(m) for m in (Person, Referral, DutyToNotify, Case, ReferralExploitationType,
-                                               CaseTransition, AuditEvent)}
+        self._tables = {m: RowTable(m) for m in self.MODELS}
         self._history = {m: HistoryRows(m) for m in (Person, Referral, Case)}
 
     def add(self, row: int, data: ReferralIn) -> None:
