@@ -45,9 +45,9 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
         "full": [["--cases", "10000", "--seconds", "20"]],
     },
     "http_cpu": {
-        "tiny": [["--cases", "200", "--requests", "20"]],
+        "tiny": [["--cases", "200", "--requests", "20", "--writes", "20"]],
         "small": [["--cases", "10000", "--requests", "300"]],
-        "full": [["--cases", "10000", "--requests", "1000"]],
+        "full": [["--cases", "10000", "--requests", "1000", "--writes", "1000"]],
     },
     "stats": {
         "tiny": [["--referrals", "3000", "--repeat", "1"]],
