@@ -191,3 +191,29 @@ def test_the_turn_is_the_lock_file_held_from_begin_to_commit(db_file):
     first.set_autocommit(True)
     assert _lock_free(db_file)
     first.close()
+
+
+def test_a_forked_process_queues_on_a_lock_of_its_own(db_file):
+    """An flock belongs to the open file, which a fork shares: a child must neither pass through
+    its parent's turn as if it were its own nor end it."""
+    import os
+
+    first = _connection(db_file, timeout=0.3)
+    first.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)  # the parent's turn
+    pid = os.fork()
+    if pid == 0:  # the child, with a copy of the parent's connection object
+        code = 1
+        try:
+            first._writer_lock_release()  # must not end the parent's turn
+            first._writer_lock_take()  # must wait for it, and give up
+        except Exception as exc:  # noqa: BLE001 - reported through the exit code
+            code = 0 if "database is locked" in str(exc) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not _lock_free(db_file), "the parent's turn must outlive the child"
+    first.rollback()
+    first.set_autocommit(True)
+    assert _lock_free(db_file)
+    first.close()

@@ -59,6 +59,7 @@ class Cursor(base.SQLiteCursorWrapper):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_fd: int | None = None
+    _writer_pid: int | None = None
     _writer_held = False
 
     def _writer_lock_path(self) -> str | None:
@@ -67,12 +68,22 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return None
         return f"{name}-writer.lock"
 
+    def _writer_forked(self) -> None:
+        """In a process forked with this connection, forget the parent's lock file: an flock
+        belongs to the open file, which the fork shares, so using it would make parent and child
+        one writer (and unlocking it here would end the parent's turn)."""
+        if self._writer_pid is not None and self._writer_pid != os.getpid():
+            fd, self._writer_fd, self._writer_pid, self._writer_held = self._writer_fd, None, None, False
+            os.close(fd)  # this process's reference only: the parent's lock stands
+
     def _writer_lock_take(self) -> None:
+        self._writer_forked()
         path = self._writer_lock_path()
         if path is None or self._writer_held:
             return
         if self._writer_fd is None:
             self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._writer_pid = os.getpid()
         timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
         deadline = time.monotonic() + timeout
         while True:
@@ -86,6 +97,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._writer_held = True
 
     def _writer_lock_release(self) -> None:
+        self._writer_forked()
         if self._writer_held:
             self._writer_held = False
             fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
