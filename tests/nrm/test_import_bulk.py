@@ -220,7 +220,7 @@ def test_pseudonyms_and_references_that_clash_are_drawn_again(world, tmp_path, m
 
     existing = world.refer()
     draws = iter(["P-0000AAAA"] * 3 + [existing.person.pseudonym, "P-0000BBBB"] + [f"P-{i:08X}" for i in range(100)])
-    monkeypatch.setattr(referral_bulk, "_pseudonym", lambda: next(draws))
+    monkeypatch.setattr(referral_bulk, "new_pseudonym", lambda: next(draws))
     monkeypatch.setattr(Person._meta.get_field("pseudonym"), "_get_default", lambda: next(draws))
     refs = iter([existing.reference.split("-")[2]] * 4 + [f"{i:08X}" for i in range(100)])
     monkeypatch.setattr(services, "new_reference", lambda prefix, year: f"{prefix}-{year}-{next(refs)}")
