@@ -37,7 +37,6 @@ def history_descriptors_cache(models) -> None:
                                                              queryset=value.queryset_class))
 
 
-
 def history_created(created, *, user, date) -> None:
     """The "+" history rows of objects just inserted with :func:`palermo.core.rows.create` (which
     kept simple_history's receiver from writing them), as simple_history writes them for a create

@@ -1,7 +1,7 @@
 """Rows written as ``save()`` would store them, without a model object's save for each: the
 prepared statements and value conversions that the bulk import (``palermo.nrm.referral_bulk``)
-uses for batches of thousands, and ``services.referral_create`` for the history rows of one
-referral (issue 12: Django compiles each ``INSERT`` anew, about a third of a millisecond a row).
+uses for batches of thousands, and ``services.referral_create`` for the rows of one referral
+(issue 12: Django compiles each ``INSERT`` of a model save anew, most of a referral's CPU).
 
 * :class:`RowTable` inserts model objects (``insert``, ids back) or rows given by attribute name
   (``insert_values``), each value prepared by its field's converter (encryption, JSON, dates);
@@ -106,7 +106,6 @@ class RowTable:
 
     def default(self, name: str):
         return self.by_name[name].get_default()
-
 
     def insert(self, objs: list, *, now, returning: bool = False) -> list[dict]:
         if not objs:

@@ -55,13 +55,13 @@ class RowRefused(Exception):
 
 
 class BulkLookups(services.ReferralLookups):
-    """The service's look-ups, remembered: organisations for the whole import, earlier-system
-    references a batch at a time (:meth:`preload`), the routing's authority by its code and the
+    """The service's look-ups, remembered: local authorities for the whole import (the referring
+    organisations are remembered by the user object: ``User.referring_organisations``),
+    earlier-system references a batch at a time (:meth:`preload`), the routing's authority by its code and the
     reasonable grounds target date by (date, nation)."""
 
     def __init__(self):
         self._local_authorities: dict[str, Organisation | None] = {}
-        self._referring: dict[int, list[Organisation]] = {}
         self._authorities: dict[str, Organisation] = {}
         self._due: dict[tuple[dt.date, str], deadlines.Deadline] = {}
         self._taken: set[tuple[int, str]] | None = None
@@ -81,11 +81,6 @@ class BulkLookups(services.ReferralLookups):
         if code not in self._local_authorities:
             self._local_authorities[code] = super().local_authority(code)
         return self._local_authorities[code]
-
-    def referring_orgs(self, actor) -> list[Organisation]:
-        if actor.pk not in self._referring:
-            self._referring[actor.pk] = super().referring_orgs(actor)
-        return self._referring[actor.pk]
 
     def preload(self, references: Iterable[str]) -> None:
         """Read which of ``references`` (earlier-system references) any organisation has used,
