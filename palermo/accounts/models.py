@@ -110,6 +110,15 @@ class User(AbstractUser):
     def memberships_active(self):
         return self.memberships.filter(organisation__disabled_on__isnull=True)
 
+    def roles_known(self, pairs) -> None:
+        """Remember the roles read with the user (``(role, organisation id)`` of each membership
+        in an organisation not disabled, as ``memberships_active``), so ``_role_orgs`` need not
+        read them again."""
+        known: dict[str, set[int]] = {}
+        for role, org_id in pairs:
+            known.setdefault(role, set()).add(org_id)
+        self._palermo_roles = known
+
     def _role_orgs(self) -> dict[str, set[int]]:
         """Role -> organisation ids, read once per user object (one query per request).
         Setting ``_palermo_roles = None`` forgets it (after a membership changes)."""
@@ -178,6 +187,25 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _find_sql(token, user) -> str:
+    """``ApiToken.find``'s query: the token and its user's columns, then one row per membership
+    in an organisation not disabled (``User.memberships_active``): role and organisation, NULLs
+    when there is none."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    tokens, users = qn(ApiToken._meta.db_table), qn(User._meta.db_table)
+    memberships, organisations = qn(Membership._meta.db_table), qn(Organisation._meta.db_table)
+    return (
+        f"SELECT {token.sql}, {user.sql}, r.role, r.organisation_id FROM {tokens} t "
+        f"INNER JOIN {users} u ON u.id = t.user_id "
+        f"LEFT OUTER JOIN (SELECT m.user_id, m.role, m.organisation_id FROM {memberships} m "
+        f"INNER JOIN {organisations} o ON o.id = m.organisation_id WHERE o.disabled_on IS NULL) r "
+        "ON r.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s"
+    )
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 
@@ -195,11 +223,24 @@ class ApiToken(models.Model):
 
     @classmethod
     def find(cls, raw: str) -> ApiToken | None:
-        return (
-            cls.objects.select_related("user")
-            .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        """The valid token (not revoked, its user active) whose hash is that of ``raw``, with its
+        user, and the user's roles read in the same statement (``User.roles_known``): one
+        prepared query on every API request, where the ORM built and compiled two."""
+        from django.db import connection
+
+        from palermo.core.instances import columns
+
+        token, user = columns(cls, "t"), columns(User, "u")
+        with connection.cursor() as cur:
+            cur.execute(_find_sql(token, user), [_token_hash(raw), True])
+            rows = cur.fetchall()
+        if not rows:
+            return None
+        found = token.instance(rows[0])
+        found_user = user.instance(rows[0], token.width)
+        found_user.roles_known((row[-2], row[-1]) for row in rows if row[-2] is not None)
+        cls.user.field.set_cached_value(found, found_user)
+        return found
 
     def save(self, *args, **kwargs):
         """Revocation is one-way: a revoked token can never be made valid again (issue a new one)."""

@@ -52,8 +52,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(world):
     large = _page_queries(api, page_size=50)
     assert len(api.get("/cases", page_size=50).json()["items"]) == 6
     assert len(small) == len(large), "\n".join(large)
-    # the token, the rate limit, the user's scope, the page, its exploitation types, the count
-    assert len(large) <= 6, "\n".join(large)
+    # the token with the user's roles, the rate limit, the page with its exploitation types, the count
+    assert len(large) <= 4, "\n".join(large)
     filtered = _page_queries(api, page_size=50, nation="england", age_group="adult", status="referred")
     assert len(filtered) == len(large)
 

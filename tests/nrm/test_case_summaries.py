@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _cases(world):
     today = timezone.localdate()
-    world.case(exploitation_types=["labour", "sexual"])  # referred, two types
+    world.case(exploitation_types=["sexual", "labour", "criminal"])  # referred, three types, not in code order
     world.case(under_18="not_sure", age_at_exploitation="child", local_authority="HILLINGDON", consent="not_required")
     positive = world.case(received_on=(today - dt.timedelta(days=60)).isoformat())
     world.rg(positive)  # recovery period: a conclusive grounds decision possible from a date
