@@ -34,7 +34,7 @@ from palermo.nrm.audit_detail import case_filters_for_audit
 from palermo.nrm.export import cases_to_csv
 from palermo.nrm.history import case_field_history
 from palermo.nrm.models import Decision
-from palermo.nrm.presenters import case_detail_for_user, case_summaries
+from palermo.nrm.presenters import case_detail_for_user, case_page_for_user
 from palermo.nrm.schemas import DecisionIn, ElementsIn, ReferralIn, ReviewIn, WithdrawIn
 from palermo.nrm.selectors import (
     CaseFilters,
@@ -94,10 +94,9 @@ def referral_create(request, payload: ReferralIn, idempotency_key: str | None = 
 def _case_page(request, params: CaseFilterIn) -> dict:
     """One page of the cases in the user's scope that match ``params`` (list and search)."""
     page_size, page = params.page_size, params.page
-    qs = case_list_for_user(user=request.auth, filters=CaseFilters(**params.dict(exclude={"page", "page_size"})))
-    today = timezone.localdate()
-    items = case_summaries(qs, today, start=(page - 1) * page_size, stop=page * page_size)
-    return {"count": qs.count(), "page": page, "page_size": page_size, "items": items}
+    items, count = case_page_for_user(user=request.auth, filters=CaseFilters(**params.dict(exclude={"page", "page_size"})),
+                                      start=(page - 1) * page_size, stop=page * page_size)
+    return {"count": count, "page": page, "page_size": page_size, "items": items}
 
 
 @router.get("/cases", response={200: CaseList, **ERRORS}, summary="Cases in your scope")

@@ -9,11 +9,20 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from palermo.core.aggregates import joined_rows, joined_values
+from palermo.core.compiled import compiled_values
 from palermo.law.retention import KINDS
 from palermo.nrm import codes, workflow
 from palermo.nrm.elements import case_elements_assessment
 from palermo.nrm.models import CHILD_UNDER_18, Case, ReferralExploitationType
-from palermo.nrm.selectors import identity_for_user, next_due, working_days_left
+from palermo.nrm.rules import CaseScope, case_scope
+from palermo.nrm.selectors import (
+    CaseFilters,
+    case_list_filtered,
+    case_list_for_user,
+    identity_for_user,
+    next_due,
+    working_days_left,
+)
 
 
 def actions_for_user(*, user, case: Case) -> list[str]:
@@ -49,32 +58,73 @@ def case_summaries(qs, today: dt.date, *, start: int = 0, stop: int | None = Non
     model instances for a page of 50 (case, referral, person, two organisations and the types:
     ~300 objects with every column converted) cost most of ``GET /api/v1/cases`` (issue 12's
     benchmark); the answer is the same (tests/nrm/test_case_summaries.py)."""
+    rows = list(_summary_rows(qs.select_related(None).prefetch_related(None))[start:stop])
+    return [_summary_from_row(raw, today) for raw in rows]
+
+
+def _summary_rows(qs):
     types = joined_rows(ReferralExploitationType, on="referral_id", outer=Case._meta.get_field("referral"), column="code")
-    rows = list(qs.select_related(None).prefetch_related(None)
-                .values(*SUMMARY_COLUMNS.values(), types=types)[start:stop])
-    out = []
-    for raw in rows:
-        r = {key: raw[column] for key, column in SUMMARY_COLUMNS.items()}
-        # next_due and working_days_left read these attributes only
-        case = SimpleNamespace(status=r["status"], rg_due=r["rg_due"], cg_earliest=r["cg_earliest"],
-                               reconsideration_deadline=r["reconsideration_deadline"],
-                               referral=SimpleNamespace(nation=r["nation"]))
-        nd = next_due(case)
-        out.append({
-            "id": r["id"],
-            "reference": r["reference"],
-            "external_reference": r["external_reference"],
-            "status": r["status"],
-            "status_label": workflow.STATUS_LABELS[r["status"]],
-            "competent_authority": r["ca"],
-            "received_on": r["received_on"],
-            "nation": r["nation"],
-            "child": r["under_18"] in CHILD_UNDER_18,
-            "exploitation_types": joined_values(raw["types"]),
-            "person_reference": r["pseudonym"],
-            "next_due": {"kind": nd[0], "date": nd[1], "working_days_left": working_days_left(case, today)} if nd else None,
-        })
-    return out
+    return qs.values(*SUMMARY_COLUMNS.values(), types=types)
+
+
+def _summary_from_row(raw: dict, today: dt.date) -> dict:
+    r = {key: raw[column] for key, column in SUMMARY_COLUMNS.items()}
+    # next_due and working_days_left read these attributes only
+    case = SimpleNamespace(status=r["status"], rg_due=r["rg_due"], cg_earliest=r["cg_earliest"],
+                           reconsideration_deadline=r["reconsideration_deadline"],
+                           referral=SimpleNamespace(nation=r["nation"]))
+    nd = next_due(case)
+    return {
+        "id": r["id"],
+        "reference": r["reference"],
+        "external_reference": r["external_reference"],
+        "status": r["status"],
+        "status_label": workflow.STATUS_LABELS[r["status"]],
+        "competent_authority": r["ca"],
+        "received_on": r["received_on"],
+        "nation": r["nation"],
+        "child": r["under_18"] in CHILD_UNDER_18,
+        "exploitation_types": joined_values(raw["types"]),
+        "person_reference": r["pseudonym"],
+        "next_due": {"kind": nd[0], "date": nd[1], "working_days_left": working_days_left(case, today)} if nd else None,
+    }
+
+
+# The filters a compiled page takes (``palermo.core.compiled``): each a value the ORM passes to
+# the database unchanged. Any other (a name search, which is audited; a reference, matched in
+# part; due dates; possible matches) goes through the ORM.
+COMPILED_FILTERS = ("status", "competent_authority", "exploitation_type", "nation")
+
+
+def case_page_for_user(*, user, filters: CaseFilters, start: int, stop: int,
+                       today: dt.date | None = None) -> tuple[list[dict], int]:
+    """One page of the user's list (``case_summaries`` of ``case_list_for_user(user, filters)
+    [start:stop]``) and how many cases match, the same answer whichever way it is read
+    (tests/nrm/test_case_page_compiled.py). The common lists, filtered by status, authority,
+    exploitation type, nation or age group, run SQL compiled once per shape; the rest the ORM."""
+    today = today or timezone.localdate()
+    other = {name: value for name, value in vars(filters).items()
+             if value and name not in COMPILED_FILTERS and name != "age_group"}
+    if not other:
+        scope = case_scope(user)
+        chosen = tuple(name for name in COMPILED_FILTERS if getattr(filters, name))
+        values = {"first_responder": scope.first_responder, "authority": scope.authority,
+                  "childrens_services": scope.childrens_services,
+                  **{name: getattr(filters, name) for name in chosen}}
+        shape = (chosen, filters.age_group if filters.age_group in {"child", "adult"} else None)
+
+        def build(v, *, counted: bool):
+            f = CaseFilters(age_group=shape[1], **{name: v[name] for name in chosen})
+            qs = case_list_filtered(CaseScope(v["first_responder"], v["authority"], v["childrens_services"]), f)
+            return qs.order_by().values("id") if counted else _summary_rows(qs)
+
+        page = compiled_values("case_page", shape, values, lambda v: build(v, counted=False))
+        count = compiled_values("case_count", shape, values, lambda v: build(v, counted=True))
+        if page is not None and count is not None:
+            return ([_summary_from_row(raw, today) for raw in page.page(values, start=start, stop=stop)],
+                    count.count(values))
+    qs = case_list_for_user(user=user, filters=filters, today=today)
+    return case_summaries(qs, today, start=start, stop=stop), qs.count()
 
 
 def case_summary(case: Case, today: dt.date) -> dict:

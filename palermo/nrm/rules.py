@@ -9,23 +9,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import rules
 from django.db.models import Q
 
 from palermo.accounts import roles as R
 
 
+@dataclass(frozen=True)
+class CaseScope:
+    """The organisations whose cases a user may see, by the kind of link (ids, sorted)."""
+
+    first_responder: tuple[int, ...] = ()  # referrals these organisations made
+    authority: tuple[int, ...] = ()  # cases routed to these competent authorities
+    childrens_services: tuple[int, ...] = ()  # child cases of these local authorities
+
+
+def case_scope(user) -> CaseScope:
+    """The user's :class:`CaseScope`: nothing unless signed in and active."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return CaseScope()
+    return CaseScope(first_responder=tuple(user.organisations_for(R.FIRST_RESPONDER)),
+                     authority=tuple(user.organisations_for(R.DECISION_MAKER, R.REVIEWER, R.TEAM_LEADER)),
+                     childrens_services=tuple(user.organisations_for(R.CHILDRENS_SERVICES)))
+
+
 def case_scope_q(user, prefix: str = "") -> Q:
     """A filter selecting exactly the cases ``user`` may see. Every list applies it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
+    return scope_q(case_scope(user), prefix)
+
+
+def scope_q(scope: CaseScope, prefix: str = "") -> Q:
+    """A filter selecting exactly the cases of ``scope``."""
     q = Q(pk__in=[])
-    if orgs := user.organisations_for(R.FIRST_RESPONDER):
-        q |= Q(**{f"{prefix}referral__first_responder_org__in": orgs})
-    if orgs := user.organisations_for(R.DECISION_MAKER, R.REVIEWER, R.TEAM_LEADER):
-        q |= Q(**{f"{prefix}competent_authority__in": orgs})
-    if orgs := user.organisations_for(R.CHILDRENS_SERVICES):
-        q |= Q(**{f"{prefix}referral__local_authority__in": orgs, f"{prefix}referral__under_18__in": ["yes", "not_sure"]})
+    if scope.first_responder:
+        q |= Q(**{f"{prefix}referral__first_responder_org__in": list(scope.first_responder)})
+    if scope.authority:
+        q |= Q(**{f"{prefix}competent_authority__in": list(scope.authority)})
+    if scope.childrens_services:
+        q |= Q(**{f"{prefix}referral__local_authority__in": list(scope.childrens_services),
+                  f"{prefix}referral__under_18__in": ["yes", "not_sure"]})
     return q
 
 

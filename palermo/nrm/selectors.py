@@ -15,7 +15,7 @@ from palermo.core.crypto import blind_index
 from palermo.core.exceptions import NotAllowed, NotFound
 from palermo.nrm import workflow
 from palermo.nrm.models import Case, Decision, DutyToNotify, ReferralExploitationType
-from palermo.nrm.rules import case_scope_q
+from palermo.nrm.rules import CaseScope, case_scope, case_scope_q, scope_q
 from palermo.people.models import person_full_name_index
 
 
@@ -48,11 +48,20 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
     Shaped for lists: exploitation types prefetched (one query a page, not one a case) and the
     encrypted columns deferred (``LIST_DEFERRED``)."""
     f = filters or CaseFilters()
-    today = today or timezone.localdate()
-    qs = (Case.objects.filter(case_scope_q(user))
+    qs = (case_list_filtered(case_scope(user), f, today=today or timezone.localdate(), user=user)
           .select_related("referral", "referral__person", "referral__first_responder_org", "competent_authority")
           .defer(*LIST_DEFERRED)
           .prefetch_related("referral__exploitation_type_rows"))
+    if f.name:
+        audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
+    return qs
+
+
+def case_list_filtered(scope: CaseScope, f: CaseFilters, *, today: dt.date | None = None, user=None) -> QuerySet[Case]:
+    """The cases of ``scope`` that match ``f``, ordered as lists show them. No side effects (the
+    caller audits a name search); ``user`` is needed only for ``possible_matches`` and ``today``
+    only for ``due``."""
+    qs = Case.objects.filter(scope_q(scope))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.competent_authority:
@@ -84,7 +93,6 @@ def case_list_for_user(*, user, filters: CaseFilters | None = None, today: dt.da
         by_full = person_full_name_index(" ".join(parts[:-1]), parts[-1]) if parts else ""
         by_family = blind_index(f.name, purpose="family_name")
         qs = qs.filter(Q(referral__person__full_name_bi=by_full) | Q(referral__person__family_name_bi=by_family))
-        audit_record(actor=user, action="person.search", object_type="people.person", detail={"kind": "name"})
     # Every filter above is on the case or a row it points to (never a join to many rows), so each
     # case comes once: no DISTINCT.
     return qs.order_by("rg_due", "id") if f.due else qs
