@@ -155,8 +155,6 @@ def _dob_comparison(dialect: str) -> dict[str, Any]:
 #: error the model handles leaves at least one rule satisfied (names in either order, a typo
 #: in one part with the date intact, typos that keep the sound, both names garbled but the
 #: date and nationality intact).
-_NO_FULL_DATE = "(l.dob IS NULL OR r.dob IS NULL OR l.dob_placeholder OR r.dob_placeholder)"
-
 BLOCKING_RULES = (
     block_on("name_key"),
     block_on("given", "dob"),
@@ -171,11 +169,6 @@ BLOCKING_RULES = (
     "l.given = r.family AND l.dob = r.dob",
     # a typo late in the family name, date missing or wrong
     "l.given = r.given AND substr(l.family, 1, 3) = substr(r.family, 1, 3)",
-    # no full date on one side, so no date rule can help: a typo late in the given name, or in
-    # either part with the names swapped
-    f"l.family = r.family AND substr(l.given, 1, 3) = substr(r.given, 1, 3) AND {_NO_FULL_DATE}",
-    f"l.given = r.family AND substr(l.family, 1, 3) = substr(r.given, 1, 3) AND {_NO_FULL_DATE}",
-    f"l.family = r.given AND substr(l.given, 1, 3) = substr(r.family, 1, 3) AND {_NO_FULL_DATE}",
 )
 
 

@@ -158,26 +158,3 @@ def test_oracle_ceiling_is_perfect_without_missing_dates_and_below_one_with_them
     fair = ceiling["one person seen"]
     assert fair.recall == ceiling["guess<=1"].recall
     assert fair.precision < 1.0 and fair.f1 <= ceiling["guess<=1"].f1
-
-
-@pytest.mark.parametrize(
-    ("given", "family"),
-    [("Waynr", "Hayeowne"), ("Hayeowne", "Waynr")],  # a typo late in the given name; also swapped
-    ids=["typo", "typo-swapped"],
-)
-@pytest.mark.parametrize("date_of_birth", ["", "1990-01-01"], ids=["no-date", "placeholder"])
-def test_record_without_a_full_date_and_a_given_name_typo_is_compared(given, family, date_of_birth):
-    """Without a full date no date rule can pair the records, and the typo changes the given
-    name's sound: the records are still scored as a candidate pair."""
-    records = [
-        {"record_id": "a", "given_name": "Wayne", "family_name": "Hayeowne", "date_of_birth": "1990-05-17",
-         "gender": "M", "nationality": "GBR"},
-        {"record_id": "b", "given_name": given, "family_name": family, "date_of_birth": date_of_birth,
-         "gender": "M", "nationality": "GBR"},
-        {"record_id": "c", "given_name": "Wanda", "family_name": "Hayeowne", "date_of_birth": "",
-         "gender": "F", "nationality": "GBR"},  # first three letters differ: not compared
-    ]  # fmt: skip
-    pairs = link_records(records=records, pairs_threshold=0.0).pairs.to_pylist()
-    scored = {frozenset((p["record_id_l"], p["record_id_r"])) for p in pairs}
-    assert frozenset(("a", "b")) in scored
-    assert frozenset(("a", "c")) not in scored
