@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser, _user_has_perm
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from palermo.accounts.roles import ROLE_CHOICES, ROLE_ORG_KINDS
 from palermo.core.fields import EncryptedTextField
+from palermo.core.instances import columns
 
 ORG_KIND_CHOICES = [
     ("police_force", "Police force"),
@@ -122,13 +123,9 @@ class User(AbstractUser):
     def _role_orgs(self) -> dict[str, set[int]]:
         """Role -> organisation ids, read once per user object (one query per request).
         Setting ``_palermo_roles = None`` forgets it (after a membership changes)."""
-        cached = getattr(self, "_palermo_roles", None)
-        if cached is None:
-            cached = {}
-            for role, org_id in self.memberships_active().values_list("role", "organisation_id"):
-                cached.setdefault(role, set()).add(org_id)
-            self._palermo_roles = cached
-        return cached
+        if getattr(self, "_palermo_roles", None) is None:
+            self.roles_known(self.memberships_active().values_list("role", "organisation_id"))
+        return self._palermo_roles
 
     def roles(self) -> set[str]:
         if not self.is_active:
@@ -187,16 +184,19 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _find_sql(token, user) -> str:
-    """``ApiToken.find``'s query: the token and its user's columns, then one row per membership
-    in an organisation not disabled (``User.memberships_active``): role and organisation, NULLs
-    when there is none."""
-    from django.db import connection
+_FIND_SQL: dict[str, str] = {}
 
+
+def _find_sql(token, user) -> str:
+    """``ApiToken.find``'s query, made once per database vendor: the token and its user's
+    columns, then one row per membership in an organisation not disabled
+    (``User.memberships_active``): role and organisation, NULLs when there is none."""
+    if connection.vendor in _FIND_SQL:
+        return _FIND_SQL[connection.vendor]
     qn = connection.ops.quote_name
     tokens, users = qn(ApiToken._meta.db_table), qn(User._meta.db_table)
     memberships, organisations = qn(Membership._meta.db_table), qn(Organisation._meta.db_table)
-    return (
+    sql = _FIND_SQL[connection.vendor] = (
         f"SELECT {token.sql}, {user.sql}, r.role, r.organisation_id FROM {tokens} t "
         f"INNER JOIN {users} u ON u.id = t.user_id "
         f"LEFT OUTER JOIN (SELECT m.user_id, m.role, m.organisation_id FROM {memberships} m "
@@ -204,6 +204,7 @@ def _find_sql(token, user) -> str:
         "ON r.user_id = u.id "
         "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s"
     )
+    return sql
 
 
 class ApiToken(models.Model):
@@ -226,10 +227,6 @@ class ApiToken(models.Model):
         """The valid token (not revoked, its user active) whose hash is that of ``raw``, with its
         user, and the user's roles read in the same statement (``User.roles_known``): one
         prepared query on every API request, where the ORM built and compiled two."""
-        from django.db import connection
-
-        from palermo.core.instances import columns
-
         token, user = columns(cls, "t"), columns(User, "u")
         with connection.cursor() as cur:
             cur.execute(_find_sql(token, user), [_token_hash(raw), True])

@@ -75,7 +75,7 @@ class Compiled:
         return [dict(zip(self.names, row, strict=True)) for row in found]
 
 
-def _placeholder(value, name: str, index):
+def _placeholder(value, name: str):
     """A value of the same type as ``value`` that no real value or constant equals."""
     n = next(_counter)
     if isinstance(value, bool):
@@ -94,12 +94,12 @@ def _compile(values: dict, build: Callable) -> Compiled | None:
         if isinstance(value, list | tuple):
             items = []
             for i, item in enumerate(value):
-                p = _placeholder(item, name, i)
+                p = _placeholder(item, name)
                 placeholders[p] = (name, i)
                 items.append(p)
             stand_in[name] = type(value)(items)
         else:
-            p = _placeholder(value, name, None)
+            p = _placeholder(value, name)
             placeholders[p] = (name, None)
             stand_in[name] = p
     built = build(stand_in)
