@@ -100,15 +100,16 @@ class PeakMemory:
         self.peak = max(self.peak, _rss_mb())
 
 
-#: ``--model`` and ``--assign-threshold`` (None: the packaged model, the library's default).
-OPTIONS: dict = {"model": None, "assign": ASSIGN_THRESHOLD}
+#: ``--model``, ``--assign-threshold`` and ``--classifier`` (None: the packaged model, the
+#: library's default assign threshold, no pair classifier).
+OPTIONS: dict = {"model": None, "assign": ASSIGN_THRESHOLD, "classifier": None}
 
 
 def run_palermo(records, threshold, threads, people=None, clustering="constrained", assign="default"):
     assign = OPTIONS["assign"] if assign == "default" else assign
     result = link_records(
         records=records, threshold=threshold, threads=threads, clustering=clustering, assign_threshold=assign,
-        model=OPTIONS["model"],
+        model=OPTIONS["model"], classifier=OPTIONS["classifier"],
     )
     return {r["record_id"]: r["cluster_id"] for r in result.clusters.to_pylist()}
 
@@ -258,6 +259,8 @@ def main(argv=None) -> None:
     parser.add_argument("--model", help="trained model JSON (default: the packaged model)")
     parser.add_argument("--assign-threshold", type=float, default=ASSIGN_THRESHOLD,
                         help="place records without a full date at this probability (default %(default)s)")
+    parser.add_argument("--classifier", help="pair classifier JSON re-scoring the model's candidate pairs "
+                                             "(palermo link train-classifier; default: none)")
     parser.add_argument("--no-strata", action="store_true", help="skip the scores by kind of date of birth")
     from benchmarks._common import cli
 
@@ -267,7 +270,7 @@ def main(argv=None) -> None:
 def run(*, sizes: str = "10000,100000", seed: int = 2024, threshold: float = DEFAULT_THRESHOLD,
         threads: int = os.cpu_count() or 2, methods: str = ",".join(METHODS), wide_names: bool = False,
         no_strata: bool = False, names: str = "calibrated", model: str | None = None,
-        assign_threshold: float = ASSIGN_THRESHOLD) -> dict:
+        assign_threshold: float = ASSIGN_THRESHOLD, classifier: str | None = None) -> dict:
     """Each size and method's scores, time and memory; the measures compare Palermo's F1 with the
     oracle ceiling's and its time with the exact match's, where both were run."""
     from benchmarks._common import fitted_exponent, measure, result
@@ -275,13 +278,13 @@ def run(*, sizes: str = "10000,100000", seed: int = 2024, threshold: float = DEF
     args = argparse.Namespace(sizes=sizes, seed=seed, threshold=threshold, threads=threads, methods=methods,
                               wide_names=wide_names, no_strata=no_strata,
                               names="caseload" if wide_names else names)
-    OPTIONS.update(model=model, assign=assign_threshold)
+    OPTIONS.update(model=model, assign=assign_threshold, classifier=classifier)
     rows_out: list[dict] = []
     console = Console(width=140)
     population = ("caseload pools, wide names (sensitivity test)" if args.wide_names
                   else f"{args.names} names")
     table = Table(title=f"Person linkage, threshold {args.threshold}, assign {assign_threshold}, "
-                        f"model {model or 'packaged'}, {args.threads} threads, {population}")
+                        f"model {model or 'packaged'}, classifier {classifier or 'none'}, {args.threads} threads, {population}")
     for col in ("records", "method", "precision", "recall", "F1", "seconds", "peak MB (+start)"):
         table.add_column(col, justify="right" if col != "method" else "left")
     for size in (int(s) for s in args.sizes.split(",")):
@@ -357,7 +360,7 @@ def run(*, sizes: str = "10000,100000", seed: int = 2024, threshold: float = DEF
         notes.append(f"growth palermo: time ∝ size^{k:.2f} over {[s for s, _ in palermo_times]}")
     return result("linkage", {"sizes": sizes, "methods": methods, "threshold": threshold, "seed": seed,
                               "names": args.names, "wide_names": wide_names, "model": model or "packaged",
-                              "assign_threshold": assign_threshold}, measures,
+                              "assign_threshold": assign_threshold, "classifier": classifier or "none"}, measures,
                   notes=notes, rows=rows_out)
 
 

@@ -134,11 +134,13 @@ def link_file(
     backend: str = "duckdb",
     progress: Callable[[str], None] = lambda _: None,
     assign_threshold: float | None = ASSIGN_THRESHOLD,
+    classifier_path: Path | None = None,
 ) -> LinkResult:
     """Link the people in ``input_path`` and write clusters (and optionally scored pairs).
 
     ``assign_threshold`` places records without a full date of birth (see
-    :func:`palermo.linkage.clustering.assign_dateless`; None: off). Nothing is written when the input has a problem (:class:`InputFileError`) or linking fails.
+    :func:`palermo.linkage.clustering.assign_dateless`; None: off). ``classifier_path`` re-scores
+    the candidate pairs with a pair classifier (:mod:`palermo.linkage.classifier`). Nothing is written when the input has a problem (:class:`InputFileError`) or linking fails.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"the threshold must be above 0 and at most 1, not {threshold}")
@@ -153,6 +155,7 @@ def link_file(
         backend=backend,
         progress=progress,
         assign_threshold=assign_threshold,
+        classifier=classifier_path,
     )
     _write_table(result.clusters, output_path)
     progress(

@@ -29,6 +29,7 @@ import pyarrow as pa
 from splink import Linker, block_on
 
 from palermo.linkage.backends import Backend, open_backend
+from palermo.linkage.classifier import CANDIDATE_FLOOR, PairClassifier, load_classifier
 from palermo.linkage.cleaning import CLEAN_COLUMNS, clean_record
 from palermo.linkage.clustering import ASSIGN_FLOOR, ASSIGN_THRESHOLD, DEFAULT_METHOD, FullDate, cluster_links
 from palermo.linkage.clustering import METHODS as CLUSTERING_METHODS
@@ -125,6 +126,7 @@ def link_records(
     progress: Progress = _quiet,
     clustering: str = DEFAULT_METHOD,
     assign_threshold: float | None = ASSIGN_THRESHOLD,
+    classifier: PairClassifier | Path | str | None = None,
 ) -> LinkResult:
     """Deduplicate ``records`` into clusters of the same person.
 
@@ -137,7 +139,10 @@ def link_records(
     None to switch it off) then places each cluster that holds no full date of birth with the
     cluster it most probably belongs to, when that is at least this probable among all the
     clusters it could join (:func:`.clustering.assign_dateless`). With ``pairs_threshold`` the
-    scored pairs at or above it are returned too (e.g. 0.5 for a review queue).
+    scored pairs at or above it are returned too (e.g. 0.5 for a review queue). With
+    ``classifier`` (a loaded :class:`.classifier.PairClassifier` or a path to one; DuckDB only)
+    the model's candidate pairs are re-scored by it before clustering, and every probability
+    returned is the classifier's.
     """
     if clustering not in CLUSTERING_METHODS:
         raise ValueError(f"unknown clustering {clustering!r}; use one of {', '.join(CLUSTERING_METHODS)}")
@@ -152,6 +157,12 @@ def link_records(
     stats["records"] = n
     start = _timed(progress, stats, "clean", f"Cleaned {n:,} records", start)
     saved = model if isinstance(model, SavedModel) else load_model(path=model)
+    if classifier is not None and not isinstance(classifier, PairClassifier):
+        classifier = load_classifier(classifier)
+    if classifier is not None and backend != "duckdb":
+        raise ValueError(
+            "the pair classifier runs on DuckDB only; leave out the classifier or use --backend duckdb"
+        )
     engine = open_backend(name=backend, threads=threads)
     try:
         people = engine.register(table=table, name="people_clean")
@@ -160,13 +171,24 @@ def link_records(
         )
         link_floor = min(threshold, ASSIGN_FLOOR) if assign_threshold is not None else threshold
         floor = min(link_floor, pairs_threshold) if pairs_threshold is not None else link_floor
-        predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+        fs_floor = CANDIDATE_FLOOR if classifier is not None else floor
+        predictions = linker.inference.predict(threshold_match_probability=fs_floor, warning_mode="never")
         pred = predictions.physical_name
         n_pairs = _scalar(linker, f"SELECT count(*) AS n FROM {pred}")
         stats["pairs_scored_above_floor"] = n_pairs
         start = _timed(
-            progress, stats, "predict", f"Scored candidate pairs: {n_pairs:,} at or above {floor}", start
+            progress, stats, "predict", f"Scored candidate pairs: {n_pairs:,} at or above {fs_floor}", start
         )
+        if classifier is not None:
+            classifier.rescore(
+                con=engine.db_api.duckdb_con, pairs=pred, people=people.physical_name, n_records=n,
+                into="palermo_pairs_classified",
+            )  # fmt: skip
+            pred = "palermo_pairs_classified"
+            stats["classifier"] = classifier.metadata.get("trained_at", "")
+            start = _timed(
+                progress, stats, "classify", f"Re-scored {n_pairs:,} pairs with the pair classifier", start
+            )
         links = _fetch(
             engine,
             linker,

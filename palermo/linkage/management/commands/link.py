@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from palermo.linkage.backends import BACKENDS, BackendUnavailable
+from palermo.linkage.classifier import TRAINING_SIZES, train_classifier
 from palermo.linkage.clustering import ASSIGN_THRESHOLD
 from palermo.linkage.filemode import InputFileError, link_file, read_people_csv
 from palermo.linkage.linking import DEFAULT_THRESHOLD, train_model
@@ -40,7 +41,7 @@ _probability.__name__ = "probability between 0 and 1"
 
 
 class Command(BaseCommand):
-    help = "Link records of the same person (Splink). Subcommands: people, train, run, rescore, repeats."
+    help = "Link records of the same person (Splink). Subcommands: people, train, train-classifier, run, rescore, repeats."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser))
@@ -79,6 +80,10 @@ class Command(BaseCommand):
             help="link records without a full date of birth only at --threshold, like all others",
         )
         people.add_argument("--model", type=Path, help="trained model JSON (default: the packaged model)")
+        people.add_argument(
+            "--classifier", type=Path,
+            help="pair classifier JSON (palermo link train-classifier) to re-score the model's candidate pairs",
+        )  # fmt: skip
         people.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
 
         train = sub.add_parser(
@@ -95,6 +100,25 @@ class Command(BaseCommand):
             "--output", type=Path, help="where to save the model (default: the packaged model file)"
         )
         train.add_argument("--backend", choices=BACKENDS, default="duckdb", help="where Splink runs")
+
+        train_classifier = sub.add_parser(
+            "train-classifier",
+            help="Train the pair classifier on labelled synthetic records and save it as JSON",
+            description="Train a gradient-boosted classifier over the model's comparison levels on synthetic "
+            "records whose truth is known (palermo.synth.people), for `palermo link people --classifier`.",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        train_classifier.add_argument("--output", required=True, type=Path, help="where to save the classifier")
+        train_classifier.add_argument(
+            "--model", type=Path, help="the linkage model whose candidate pairs it re-scores (default: packaged)"
+        )
+        train_classifier.add_argument(
+            "--sizes", default=",".join(str(n) for n in TRAINING_SIZES),
+            help="comma-separated record counts of the training sets (default %(default)s)",
+        )  # fmt: skip
+        train_classifier.add_argument("--seed", type=int, default=11, help="seed of the first training set")
+        train_classifier.add_argument("--names", choices=("caseload", "calibrated"), default="calibrated",
+                                      help="name frequencies of the synthetic records (default calibrated)")
 
         run = sub.add_parser(
             "run",
@@ -151,6 +175,8 @@ class Command(BaseCommand):
             with console.status("Linking…" if options["subcommand"] == "people" else "Training…"):
                 if options["subcommand"] == "people":
                     self._people(options, progress)
+                elif options["subcommand"] == "train-classifier":
+                    self._train_classifier(options, progress)
                 else:
                     self._train(options, progress)
         except (InputFileError, ModelError, BackendUnavailable, ValueError) as exc:
@@ -167,6 +193,7 @@ class Command(BaseCommand):
             backend=options["backend"],
             progress=progress,
             assign_threshold=None if options["no_assign"] else options["assign_threshold"],
+            classifier_path=options["classifier"],
         )
         stats = result.stats
         self.stdout.write(
@@ -230,6 +257,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{stats['candidates_created']} new possible matches for review; report written to {report}"
         )
+
+    def _train_classifier(self, options, progress) -> None:
+        try:
+            sizes = [int(part) for part in options["sizes"].split(",")]
+        except ValueError as exc:
+            raise CommandError(f"--sizes must be whole numbers separated by commas, not {options['sizes']!r}") from exc
+        if not sizes or min(sizes) < 100:
+            raise CommandError("each training set needs at least 100 records")
+        classifier = train_classifier(
+            output=options["output"], fs_model=options["model"], sizes=sizes, seed=options["seed"],
+            names=options["names"], progress=progress,
+        )  # fmt: skip
+        self.stdout.write(f"Pair classifier ({len(classifier.trees)} trees) saved to {options['output']}")
 
     def _train(self, options, progress) -> None:
         if options["input"]:
