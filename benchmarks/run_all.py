@@ -60,9 +60,14 @@ BENCHMARKS: dict[str, dict[str, list[list[str]]]] = {
         "full": [["--sizes", "10000,100000,1000000"]],
     },
     "linkage": {
-        "tiny": [["--sizes", "2000", "--methods", "palermo,exact,ceiling", "--no-strata"]],
+        "tiny": [["--sizes", "2000", "--methods", "palermo,exact,ceiling", "--no-strata",
+                  "--model", "benchmarks/data/linkage_model_calibrated.json",
+                  "--classifier", "benchmarks/data/linkage_classifier.json"]],
         "small": [["--sizes", "10000", "--methods", "palermo,exact,ceiling"]],
-        "full": [["--sizes", "10000,100000,1000000", "--methods", "palermo,exact,ceiling"]],
+        # issue 12's accuracy goal is measured with the calibrated model and the pair classifier
+        "full": [["--sizes", "10000,100000,1000000", "--methods", "palermo,exact,ceiling",
+                  "--model", "benchmarks/data/linkage_model_calibrated.json",
+                  "--classifier", "benchmarks/data/linkage_classifier.json"]],
     },
     "nrm": {
         "tiny": [["--cases", "60", "--repeat", "1"]],

@@ -64,9 +64,10 @@ FEATURES = (
     "log share of records with the rarer nationality",
 )
 
-#: Training sizes and generator used by ``palermo link train-classifier`` by default: the
-#: features include the number of records, so it learns from several.
-TRAINING_SIZES = (100_000, 200_000, 1_000_000)
+#: Training sizes used by ``palermo link train-classifier`` by default. The features include
+#: the number of records and the names' shares of them, so it must learn from the whole range
+#: it will be used on: trained on 100k–1M only, it lost recall at 10k (F1 0.98 → 0.92).
+TRAINING_SIZES = (2_000, 10_000, 30_000, 100_000, 200_000, 1_000_000)
 
 _KEY_COLUMNS = (
     "gamma_name",
@@ -150,6 +151,18 @@ class PairClassifier:
     baseline: float
     trees: tuple[_Tree, ...]
     metadata: dict
+
+    def check_model(self, model) -> None:
+        """Refuse a Fellegi–Sunter model other than the one this classifier was trained with:
+        its candidate pairs, and so what the classifier learnt, would differ."""
+        trained_with = self.metadata.get("fs_model_fingerprint")
+        if trained_with != model.fingerprint:
+            raise ClassifierError(
+                f"the pair classifier was trained on the candidate pairs of another linkage model "
+                f"({self.metadata.get('fs_model') or 'unknown'}, fingerprint {trained_with}); this job's model "
+                f"has fingerprint {model.fingerprint}. Pass the classifier's model with --model, or retrain "
+                "the classifier with `palermo link train-classifier --model`"
+            )
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """The probability that each row's pair is one person (rows as :func:`feature_matrix`)."""
@@ -376,6 +389,7 @@ def train_classifier(
             "training_pairs": int(len(labels)),
             "fs_model": saved.metadata.get("training_data", ""),
             "fs_model_trained_at": saved.metadata.get("trained_at", ""),
+            "fs_model_fingerprint": saved.fingerprint,
         },
     )
     save_classifier(document, output)

@@ -159,6 +159,8 @@ def link_records(
     saved = model if isinstance(model, SavedModel) else load_model(path=model)
     if classifier is not None and not isinstance(classifier, PairClassifier):
         classifier = load_classifier(classifier)
+    if classifier is not None:
+        classifier.check_model(saved)
     if classifier is not None and backend != "duckdb":
         raise ValueError(
             "the pair classifier runs on DuckDB only; leave out the classifier or use --backend duckdb"

@@ -30,6 +30,7 @@ stored with the number of training records and rescaled for each job (:func:`pri
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -202,6 +203,13 @@ class SavedModel:
     @property
     def training_records(self) -> int:
         return int(self.metadata.get("training_records") or 0)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the trained settings (m, u, λ, levels): two files with the same
+        parameters have the same fingerprint, whatever their names or training dates."""
+        canonical = json.dumps(self.settings, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     def settings_for(self, *, dialect: str, n_records: int, link_type: str = "dedupe_only") -> dict:
         """Return the settings ready for a job on ``n_records`` records with ``dialect``.

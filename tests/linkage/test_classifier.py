@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -171,3 +172,13 @@ def test_train_classifier_from_the_command_line(tmp_path):
         with pytest.raises(CommandError, match=message):
             call_command("link", "train-classifier", "--output", str(tmp_path / "x.json"), "--sizes", sizes, verbosity=0)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_classifier_is_refused_with_another_model_than_it_was_trained_with(trained):
+    """Its features are the model's candidate pairs: another model's pairs are not what it learnt."""
+    path, loaded, _ = trained
+    assert loaded.metadata["fs_model_fingerprint"] == load_model().fingerprint
+    other = load_model(path=Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "linkage_model_calibrated.json")
+    assert other.fingerprint != load_model().fingerprint
+    with pytest.raises(C.ClassifierError, match="trained on the candidate pairs of another linkage model"):
+        link_records(records=generate_people(n_records=50, seed=1), classifier=path, model=other)
