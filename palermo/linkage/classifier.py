@@ -30,7 +30,9 @@ scikit-learn is needed only to train.
 from __future__ import annotations
 
 import json
+import logging
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from splink import Linker
 
 from palermo.linkage.model import MODEL_FORMAT, ModelError
 
@@ -256,13 +259,17 @@ def export_classifier(model: Any, *, metadata: dict) -> dict:
 
 
 def save_classifier(document: dict, path: Path) -> None:
+    """Write a classifier document as JSON, one tree per line, through a temporary file moved
+    into place: an interrupted save never leaves a half-written classifier."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = json.dumps(document["palermo"], indent=1)
     trees = ",\n".join(json.dumps(t, separators=(",", ":")) for t in document["trees"])
-    path.write_text(
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(
         f'{{"palermo": {meta},\n"baseline": {document["baseline"]!r},\n"trees": [\n{trees}\n]}}\n',
         encoding="utf-8",
     )
+    os.replace(partial, path)
 
 
 def load_classifier(path: Path | str) -> PairClassifier:
@@ -311,12 +318,10 @@ def _tree(data: dict) -> _Tree:
                                            tree.missing_left, tree.value)):  # fmt: skip
         raise ValueError("a tree's arrays differ in length")
     inner = ~tree.leaf
-    if (
-        (tree.left[inner] <= 0)
-        | (tree.left[inner] >= n)
-        | (tree.right[inner] <= 0)
-        | (tree.right[inner] >= n)
-    ).any():
+    parent = np.arange(n)[inner]
+    left, right = tree.left[inner], tree.right[inner]
+    # a child always comes after its parent (as scikit-learn writes them), so every walk ends
+    if ((left <= parent) | (left >= n) | (right <= parent) | (right >= n)).any():
         raise ValueError("a tree's child index is out of range")
     if ((tree.feature[inner] < 0) | (tree.feature[inner] >= len(FEATURES))).any():
         raise ValueError("a tree splits on an unknown feature")
@@ -340,10 +345,7 @@ def train_classifier(
     ``fs_model`` (the packaged one when None), exactly as when linking, and labelled with the
     generator's truth. Saves the classifier to ``output`` and returns it.
     """
-    import logging
-
-    from splink import Linker
-
+    # imported here: linking imports this module
     from palermo.linkage.backends import open_backend
     from palermo.linkage.linking import clean_table
     from palermo.linkage.model import load_model

@@ -157,14 +157,12 @@ def link_records(
     stats["records"] = n
     start = _timed(progress, stats, "clean", f"Cleaned {n:,} records", start)
     saved = model if isinstance(model, SavedModel) else load_model(path=model)
-    if classifier is not None and not isinstance(classifier, PairClassifier):
-        classifier = load_classifier(classifier)
     if classifier is not None:
+        if backend != "duckdb":
+            raise ValueError("the pair classifier runs on DuckDB only; leave out the classifier or use --backend duckdb")
+        if not isinstance(classifier, PairClassifier):
+            classifier = load_classifier(classifier)
         classifier.check_model(saved)
-    if classifier is not None and backend != "duckdb":
-        raise ValueError(
-            "the pair classifier runs on DuckDB only; leave out the classifier or use --backend duckdb"
-        )
     engine = open_backend(name=backend, threads=threads)
     try:
         people = engine.register(table=table, name="people_clean")

@@ -126,6 +126,9 @@ def test_a_damaged_or_foreign_classifier_is_refused(trained, tmp_path):
     tree["left"][inner] = 10_000
     with pytest.raises(C.ClassifierError, match="child index is out of range"):
         C.load_classifier(write({**good, "trees": [tree]}, "bounds.json"))
+    tree["left"][inner] = 0  # back to the root: a walk that would never end
+    with pytest.raises(C.ClassifierError, match="child index is out of range"):
+        C.load_classifier(write({**good, "trees": [tree]}, "cycle.json"))
     tree = dict(good["trees"][0], feature=[99] * len(good["trees"][0]["feature"]))
     with pytest.raises(C.ClassifierError, match="unknown feature"):
         C.load_classifier(write({**good, "trees": [tree]}, "feature.json"))
